@@ -1,0 +1,100 @@
+"""The `site-builder` command: the only place that reads argv, prints, and picks exit codes.
+
+Exit codes: 0 success, 1 some input failed (the rest was still done), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import __version__
+from .errors import Problem, SiteError, UsageError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except UsageError as err:
+        print(f"site-builder: {err}", file=sys.stderr)
+        return 2
+    except SiteError as err:
+        print(f"site-builder: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("site-builder: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="site-builder",
+        description="Static site generator for a mirrored Arabic news archive.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_import(commands)
+    return parser
+
+
+def _add_import(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser(
+        "import", help="turn mirrored pages (HTML or text dumps) into Markdown articles",
+        description="Import saved pages of the mirrored site into content/ as Markdown with YAML "
+                    "front matter. SRC are files or folders (walked recursively).",
+    )
+    cmd.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="mirror files or folders")
+    cmd.add_argument("--out", type=Path, default=Path("content"),
+                     help="folder for the Markdown files (default: content/)")
+    cmd.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
+                     help="publication date for every page imported (overrides what the page says)")
+    cmd.add_argument("--force", action="store_true",
+                     help="overwrite files that were edited by hand since their import")
+    cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
+    cmd.set_defaults(handler=_run_import)
+
+
+def _iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from .importer import ImportOptions, import_sources
+
+    options = ImportOptions(out=args.out, date=args.date, force=args.force)
+    report = import_sources(list(args.sources), options, None if args.quiet else _progress_printer())
+    _print_problems(report.problems)
+    order = ("imported", "updated", "unchanged", "skipped", "failed")
+    print(", ".join(f"{report.counts[k]} {k}" for k in order), file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _progress_printer(every: int = 500) -> Callable[[int, int], None]:
+    """Progress on large mirrors: a line every `every` files (and a live counter on a terminal)."""
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if tty:
+            end = "\n" if done == total else ""
+            print(f"\r{done}/{total} files", end=end, file=sys.stderr, flush=True)
+        elif total >= every and (done % every == 0 or done == total):
+            print(f"{done}/{total} files", file=sys.stderr)
+
+    return show
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

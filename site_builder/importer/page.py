@@ -1,0 +1,131 @@
+"""What a parser hands to the importer: one page's fields, before slug and date are settled.
+
+Both source formats (text dumps and HTML pages) produce a ParsedPage, and the
+helpers here hold the conventions of the mirrored site that both share: how a
+caption ends with its credit, how the site signs its summaries, what a see-also
+line looks like.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Image, RelatedItem, SeeAlso
+from ..text import clean_line, fold
+
+SEE_ALSO_LABEL = "شاهد ايضاً"
+# «شاهد ايضاً:», «شاهد أيضا:», «اقرأ أيضاً:» … a label, a colon, then the title.
+SEE_ALSO_RE = re.compile(r"^\s*(?:شاهد|اقرأ|إقرأ|اقرا)\s+[اأإ]يض[اًا]+\s*[:：]\s*(?P<title>.+)$")
+CATEGORY_RE = re.compile(r"^\s*التصنيف\s*[:：]\s*(?P<name>.+)$")
+RELATED_HEADINGS = ("اخبار ذات صله", "اخبار متعلقه", "مواضيع ذات صله", "اقرا ايضا")
+SITE_NAME = "خَبَرَيْن"
+
+# Agencies that appear as a whole credit with no photographer («Getty Images»).
+_AGENCY_RE = re.compile(
+    r"(getty|reuters|afp|\bap\b|associated press|epa|shutterstock|anadolu|xinhua|"
+    r"رويترز|فرانس برس|أ ف ب|ا ف ب|أسوشيتد برس|اسوشيتد برس|الأناضول|غيتي|جيتي|وكالة)",
+    re.IGNORECASE,
+)
+_SENTENCE_END_RE = re.compile(r"[.!?؟…](?=\s)")
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class SeeAlsoBlock:
+    title: str
+
+
+Block = Heading | Paragraph | SeeAlsoBlock
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """A publication date and how it was found (a `date_source` value)."""
+
+    value: dt.date | dt.datetime
+    source: str
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """One article page as a parser read it."""
+
+    title: str
+    summary: str
+    category: str
+    blocks: tuple[Block, ...]
+    images: tuple[Image, ...] = ()
+    related: tuple[RelatedItem, ...] = ()
+    date: FoundDate | None = None
+    warnings: tuple[str, ...] = ()
+    # For each image, the mirror's copy of its file when the mirror holds one;
+    # the importer copies it beside the article and points `src` at the copy.
+    image_files: tuple[Path | None, ...] = ()
+
+    @property
+    def see_also(self) -> tuple[SeeAlso, ...]:
+        return tuple(SeeAlso(b.title) for b in self.blocks if isinstance(b, SeeAlsoBlock))
+
+
+def split_credit(caption: str) -> tuple[str, str]:
+    """Split «… في فبراير 2022. توم برينر/رويترز» into caption and credit.
+
+    A credit is the short tail after the caption's last sentence: a
+    «name/agency» pair or a bare agency. Without a sentence break, a trailing
+    «First Last/Agency» is taken; anything else is all caption.
+    """
+    caption = clean_line(caption)
+    ends = list(_SENTENCE_END_RE.finditer(caption))
+    if ends:
+        head, tail = caption[: ends[-1].end()], caption[ends[-1].end():].strip()
+        if tail and _looks_like_credit(tail):
+            return head.strip(), tail
+    match = re.search(r"(?:^|\s)(\S+\s+\S+/\S+(?:\s+\S+)?)$", caption)
+    if match and _looks_like_credit(match.group(1)):
+        return caption[: match.start(1)].strip(), match.group(1)
+    return caption, ""
+
+
+def _looks_like_credit(tail: str) -> bool:
+    words = tail.split()
+    if not words or len(words) > 7 or tail[-1] in ".،,:؛":
+        return False
+    return "/" in tail or bool(_AGENCY_RE.search(tail))
+
+
+def strip_site_name(text: str, site_name: str = SITE_NAME) -> str:
+    """Drop the site's signature from a summary or title («… الأمن القومي. خَبَرَيْن.»)."""
+    text = clean_line(text)
+    key = fold(site_name)
+    words = text.split(" ")
+    for cut in range(1, min(4, len(words)) + 1):
+        tail = " ".join(words[-cut:])
+        if fold(tail) == key:
+            return " ".join(words[:-cut]).rstrip(" -|–—:")
+    for sep in (" | ", " - ", " – ", " — "):
+        head, _, tail = text.rpartition(sep)
+        if head and fold(tail) == key:
+            return head.strip()
+    return text
+
+
+def see_also_title(line: str) -> str | None:
+    """The linked title of a «شاهد ايضاً: …» line, or None for any other line."""
+    match = SEE_ALSO_RE.match(line)
+    return clean_line(match.group("title")) if match else None
+
+
+def is_related_heading(line: str) -> bool:
+    return fold(line) in RELATED_HEADINGS

@@ -1,0 +1,224 @@
+"""The import command's work: mirror files in, one Markdown file per article out.
+
+Reads every source, parses it with the parser its content calls for, settles
+slug and date, and writes only what changed; a bad file is reported and the
+rest go on. Nothing here prints: progress and problems go to the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..errors import Problem, SiteError
+from ..model import Article, Image, Source
+from ..text import short_hash, slugify
+from . import htmlpage, textdump
+from .dates import full_dates
+from .decode import decode
+from .page import FoundDate, Paragraph, ParsedPage
+from .write import body_markdown, edited_by_hand, render_file, write_atomic
+
+# Files a mirror holds beside its pages that are never article pages.
+ASSET_SUFFIXES = frozenset(
+    ".jpg .jpeg .png .gif .webp .avif .svg .ico .bmp .css .js .mjs .map .json .xml .woff .woff2 .ttf "
+    ".otf .eot .mp4 .webm .mp3 .ogg .pdf .zip .gz".split()
+)
+_SOURCE_PATH_RE = re.compile(r"^source:\n  path: (.+)$", re.MULTILINE)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the command line asked for."""
+
+    out: Path
+    date: dt.date | None = None
+    force: bool = False
+
+
+@dataclass
+class ImportReport:
+    """Counts by outcome (imported, updated, unchanged, skipped, failed) and problems."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return self.counts["failed"]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A mirror file and its stable name: the path below the folder it was found in."""
+
+    path: Path
+    key: str
+    root: Path
+
+
+def find_sources(args: list[Path]) -> Iterator[SourceFile]:
+    """Files named, and files below folders named (sorted, hidden and asset files skipped)."""
+    for arg in args:
+        if arg.is_dir():
+            for path in sorted(p for p in arg.rglob("*") if p.is_file()):
+                rel = path.relative_to(arg)
+                if not any(part.startswith(".") for part in rel.parts) and path.suffix.lower() not in ASSET_SUFFIXES:
+                    yield SourceFile(path, rel.as_posix(), arg)
+        elif arg.is_file():
+            yield SourceFile(arg, arg.name, arg.parent)
+        else:
+            raise SiteError("no such file or folder", arg)
+
+
+def import_sources(args: list[Path], options: ImportOptions, progress: Progress | None = None) -> ImportReport:
+    """Import every source; one file's failure never stops the others."""
+    sources = list(find_sources(args))
+    existing = _existing_files(options.out)
+    taken = {p.stem for p in options.out.glob("*.md")}
+    report = ImportReport()
+    for done, source in enumerate(sources, 1):
+        try:
+            outcome = _import_one(source, options, existing, taken, report)
+        except SiteError as err:
+            report.problems.append(Problem.from_error(err if err.path else err.at(source.path)))
+            outcome = "failed"
+        except OSError as err:
+            report.problems.append(Problem("error", err.strerror or str(err), str(source.path)))
+            outcome = "failed"
+        report.counts[outcome] += 1
+        if progress:
+            progress(done, len(sources))
+    return report
+
+
+def _existing_files(out: Path) -> dict[str, Path]:
+    """source.path -> content file, so a page re-imported lands on the same file."""
+    found = {}
+    for path in sorted(out.glob("*.md")):
+        head = path.read_text(encoding="utf-8", errors="replace")[:65536]
+        match = _SOURCE_PATH_RE.search(head)
+        if match:
+            found[_yaml_scalar(match.group(1))] = path
+    return found
+
+
+def _yaml_scalar(raw: str) -> str:
+    import yaml
+
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    return str(value)
+
+
+def _import_one(source: SourceFile, options: ImportOptions, existing: dict[str, Path],
+                taken: set[str], report: ImportReport) -> str:
+    raw = source.path.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    parsed, fmt = _parse(raw, source)
+    for message in parsed.warnings:
+        report.problems.append(Problem("warning", message))
+    target = existing.get(source.key)
+    slug = target.stem if target else _unique_slug(slugify(parsed.title), taken)
+    taken.add(slug)
+    date, note = _settle_date(parsed, options, source.path)
+    if note:
+        report.problems.append(Problem("warning", note, str(source.path)))
+    images = _place_images(parsed, options.out, slug)
+    article = Article(
+        title=parsed.title, slug=slug, date=date.value, date_source=date.source,
+        category=parsed.category, summary=parsed.summary, body=body_markdown(parsed.blocks),
+        images=images, see_also=parsed.see_also, related=parsed.related,
+        source=Source(source.key, fmt, sha),
+    )
+    return _write(article, target or options.out / f"{slug}.md", options.force, report)
+
+
+def _parse(raw: bytes, source: SourceFile) -> tuple[ParsedPage, str]:
+    where = str(source.path)
+    text = decode(raw, where, htmlpage.declared_charset(raw[:4096]))
+    if htmlpage.looks_like_html(text):
+        return htmlpage.parse(text, where, source.path, source.root), "html"
+    return textdump.parse(text, where), "text"
+
+
+def _unique_slug(slug: str, taken: set[str]) -> str:
+    if slug not in taken:
+        return slug
+    for n in range(2, 1000):
+        if f"{slug}-{n}" not in taken:
+            return f"{slug}-{n}"
+    return f"{slug}-{short_hash(slug + str(len(taken)))}"
+
+
+def _settle_date(parsed: ParsedPage, options: ImportOptions, path: Path) -> tuple[FoundDate, str]:
+    """--date, then what the page states, then the latest full date it mentions, then mtime."""
+    if options.date:
+        return FoundDate(options.date, "cli"), ""
+    if parsed.date:
+        return parsed.date, ""
+    mentioned = full_dates(" ".join(_own_text(parsed)))
+    if mentioned:
+        latest = max(mentioned)
+        return FoundDate(latest, "inferred"), f"no publication date; inferred {latest} from the text"
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
+    return FoundDate(mtime, "file"), f"no date in the page; using the file's time {mtime}"
+
+
+def _own_text(parsed: ParsedPage) -> Iterator[str]:
+    """The article's own words; related cards speak of other days."""
+    yield parsed.title
+    yield parsed.summary
+    for img in parsed.images:
+        yield img.caption
+    for block in parsed.blocks:
+        if isinstance(block, Paragraph):
+            yield block.text
+
+
+def _place_images(parsed: ParsedPage, out: Path, slug: str) -> tuple[Image, ...]:
+    """Copy images the mirror holds into `<slug>/` beside the article; src points there."""
+    placed = []
+    for index, image in enumerate(parsed.images):
+        local = parsed.image_files[index] if index < len(parsed.image_files) else None
+        if local is None:
+            placed.append(image)
+            continue
+        name = f"{index + 1:02d}-{slugify(local.stem, 40)}{local.suffix.lower()}"
+        dest = out / slug / name
+        if not dest.exists() or dest.read_bytes() != local.read_bytes():
+            write_atomic(dest, local.read_bytes())
+        placed.append(replace(image, src=f"{slug}/{name}"))
+    return tuple(placed)
+
+
+def _write(article: Article, path: Path, force: bool, report: ImportReport) -> str:
+    text = render_file(article)
+    if not path.exists():
+        write_atomic(path, text)
+        return "imported"
+    old = path.read_text(encoding="utf-8", errors="replace")
+    if old == text:
+        return "unchanged"
+    if edited_by_hand(old) and not force:
+        if _same_source(old, article):
+            return "unchanged"
+        report.problems.append(Problem(
+            "warning", "edited by hand since its import; not overwritten (use --force)", str(path)))
+        return "skipped"
+    write_atomic(path, text)
+    return "updated"
+
+
+def _same_source(old: str, article: Article) -> bool:
+    return article.source is not None and f"  sha256: {article.source.sha256}\n" in old

@@ -1,0 +1,68 @@
+"""The archive's data model: frozen dataclasses shared by importer and builder.
+
+Objects refer to each other by slug or title, never by reference, so a model
+can be pickled to worker processes and compared in tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+DATE_SOURCES = ("cli", "meta", "text", "inferred", "file")
+
+
+@dataclass(frozen=True)
+class Image:
+    """A photo of the article. `src` is None when the source carried no file."""
+
+    alt: str
+    caption: str = ""
+    credit: str = ""
+    src: str | None = None
+    src_original: str | None = None
+
+
+@dataclass(frozen=True)
+class SeeAlso:
+    """An inline «شاهد ايضاً» link to another article, known by its title."""
+
+    title: str
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    """A card of the original page's «أخبار ذات صلة» block."""
+
+    title: str
+    summary: str = ""
+    category: str = ""
+    image_alt: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an imported article came from, so a re-import can find its file."""
+
+    path: str
+    format: str  # "text" or "html"
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as the archive holds it: front matter plus Markdown body."""
+
+    title: str
+    slug: str
+    date: dt.date | dt.datetime
+    category: str
+    body: str
+    summary: str = ""
+    date_source: str = "file"
+    images: tuple[Image, ...] = ()
+    see_also: tuple[SeeAlso, ...] = ()
+    related: tuple[RelatedItem, ...] = ()
+    source: Source | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
