@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from . import __version__
 from .errors import Problem, SiteError, UsageError
@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_import(commands)
+    _add_build(commands)
     return parser
 
 
@@ -59,6 +60,38 @@ def _add_import(commands: argparse._SubParsersAction) -> None:
     cmd.set_defaults(handler=_run_import)
 
 
+def _add_build(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser(
+        "build", help="build the static site into output/",
+        description="Build the archive in content/ with the templates in templates/ into a static site.",
+    )
+    cmd.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
+    cmd.add_argument("--out", type=Path, help="where to write the site (default: SITE/output)")
+    cmd.add_argument("--base-url", help="URL the site is served from, e.g. https://user.github.io/repo/")
+    cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
+    cmd.set_defaults(handler=_run_build)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    overrides = {"base_url": args.base_url} if args.base_url is not None else None
+    result = build(args.site, args.out, overrides, args.strict,
+                   None if args.quiet else _progress_printer(every=5000, noun="pages"))
+    _print_problems(result.problems)
+    if not result.written:
+        print(f"build failed: {len(result.errors)} errors, {len(result.problems) - len(result.errors)} warnings"
+              f"{' (--strict)' if args.strict else ''}; output/ left as it was", file=sys.stderr)
+        return 1
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
+    seconds = sum(result.timings.values())
+    passes = " ".join(f"{name} {t:.2f}s" for name, t in result.timings.items())
+    print(f"built {sum(result.pages.values())} pages ({kinds}); {result.files} files, "
+          f"{result.bytes / 1e6:.1f} MB in {seconds:.2f}s [{passes}]", file=sys.stderr)
+    return 0
+
+
 def _iso_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -77,16 +110,16 @@ def _run_import(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def _progress_printer(every: int = 500) -> Callable[[int, int], None]:
+def _progress_printer(every: int = 500, noun: str = "files") -> Callable[[int, int], None]:
     """Progress on large mirrors: a line every `every` files (and a live counter on a terminal)."""
     tty = sys.stderr.isatty()
 
     def show(done: int, total: int) -> None:
         if tty:
             end = "\n" if done == total else ""
-            print(f"\r{done}/{total} files", end=end, file=sys.stderr, flush=True)
+            print(f"\r{done}/{total} {noun}", end=end, file=sys.stderr, flush=True)
         elif total >= every and (done % every == 0 or done == total):
-            print(f"{done}/{total} files", file=sys.stderr)
+            print(f"{done}/{total} {noun}", file=sys.stderr)
 
     return show
 

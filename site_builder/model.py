@@ -7,8 +7,9 @@ can be pickled to worker processes and compared in tests.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 DATE_SOURCES = ("cli", "meta", "text", "inferred", "file")
 
@@ -66,3 +67,45 @@ class Article:
     related: tuple[RelatedItem, ...] = ()
     source: Source | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category and its articles, newest first (by slug)."""
+
+    name: str
+    slug: str
+    in_menu: bool
+    articles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Month:
+    """An archive month and its articles, newest first (by slug)."""
+
+    year: int
+    month: int
+    articles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelatedEntry:
+    """One card of an article's related-news block: linked when `slug` is set."""
+
+    title: str
+    summary: str = ""
+    category: str = ""
+    slug: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages are made from: articles and the indexes derived from them."""
+
+    articles: Mapping[str, Article]  # by slug
+    order: tuple[str, ...]  # all slugs, newest first
+    categories: tuple[Category, ...]  # menu order, then the others by name
+    months: tuple[Month, ...]  # newest first
+    related: Mapping[str, tuple[RelatedEntry, ...]]  # by article slug
+    by_title: Mapping[str, str]  # folded title -> slug, for see-also and related links
+    origins: Mapping[str, str] = field(default_factory=dict)  # slug -> content file, for messages

@@ -32,6 +32,10 @@ _LETTER_FOLD = str.maketrans({
 })
 _DIGIT_FOLD = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
+SEE_ALSO_LABEL = "شاهد ايضاً"
+# «شاهد ايضاً:», «شاهد أيضا:», «اقرأ أيضاً:» … a label, a colon, then the title.
+_SEE_ALSO_RE = re.compile(r"^\s*(?:شاهد|اقرأ|إقرأ|اقرا)\s+[اأإ]يض[اًا]+\s*[:：]\s*(?P<title>.+)$")
+
 ARABIC_MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو",
                  "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
 
@@ -102,3 +106,13 @@ def short_hash(text: str, length: int = 10) -> str:
 def arabic_date(day: dt.date) -> str:
     """«18 فبراير 2025»: the form the mirrored site prints dates in."""
     return f"{day.day} {ARABIC_MONTHS[day.month - 1]} {day.year}"
+
+
+def see_also_title(line: str) -> str | None:
+    """The linked title of a «شاهد ايضاً: …» line, or None for any other line.
+
+    The importer writes see-also links in this form and the renderer turns
+    them into links, so both read it through this one function.
+    """
+    match = _SEE_ALSO_RE.match(line)
+    return clean_line(match.group("title")) if match else None

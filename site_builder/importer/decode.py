@@ -19,7 +19,7 @@ def decode(raw: bytes, path: str, declared: str | None = None) -> str:
     """Decode a page, LF line ends; SiteError for empty, binary or undecodable input."""
     if not raw.strip():
         raise SiteError("empty file", path)
-    if raw.startswith(_BINARY_MAGIC) or b"\x00" in raw[:8192] and not _utf16(raw):
+    if raw.startswith(_BINARY_MAGIC) or (b"\x00" in raw[:8192] and not _utf16(raw)):
         raise SiteError("binary file, not a page", path)
     text = _decode(raw, path, declared)
     return text.replace("\r\n", "\n").replace("\r", "\n")

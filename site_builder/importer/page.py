@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Image, RelatedItem, SeeAlso
-from ..text import clean_line, fold
+from ..text import SEE_ALSO_LABEL, clean_line, fold, see_also_title
 
-SEE_ALSO_LABEL = "شاهد ايضاً"
-# «شاهد ايضاً:», «شاهد أيضا:», «اقرأ أيضاً:» … a label, a colon, then the title.
-SEE_ALSO_RE = re.compile(r"^\s*(?:شاهد|اقرأ|إقرأ|اقرا)\s+[اأإ]يض[اًا]+\s*[:：]\s*(?P<title>.+)$")
+__all__ = ["SEE_ALSO_LABEL", "see_also_title"]  # re-exported for the parsers
+
 CATEGORY_RE = re.compile(r"^\s*التصنيف\s*[:：]\s*(?P<name>.+)$")
 RELATED_HEADINGS = ("اخبار ذات صله", "اخبار متعلقه", "مواضيع ذات صله", "اقرا ايضا")
 SITE_NAME = "خَبَرَيْن"
@@ -119,12 +118,6 @@ def strip_site_name(text: str, site_name: str = SITE_NAME) -> str:
         if head and fold(tail) == key:
             return head.strip()
     return text
-
-
-def see_also_title(line: str) -> str | None:
-    """The linked title of a «شاهد ايضاً: …» line, or None for any other line."""
-    match = SEE_ALSO_RE.match(line)
-    return clean_line(match.group("title")) if match else None
 
 
 def is_related_heading(line: str) -> bool:

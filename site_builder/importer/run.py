@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import shutil
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ..errors import Problem, SiteError
 from ..model import Article, Image, Source
@@ -26,10 +25,11 @@ from .page import FoundDate, Paragraph, ParsedPage
 from .write import body_markdown, edited_by_hand, render_file, write_atomic
 
 # Files a mirror holds beside its pages that are never article pages.
-ASSET_SUFFIXES = frozenset(
-    ".jpg .jpeg .png .gif .webp .avif .svg .ico .bmp .css .js .mjs .map .json .xml .woff .woff2 .ttf "
-    ".otf .eot .mp4 .webm .mp3 .ogg .pdf .zip .gz".split()
-)
+ASSET_SUFFIXES = frozenset((
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".ico", ".bmp", ".css", ".js", ".mjs",
+    ".map", ".json", ".xml", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp4", ".webm", ".mp3", ".ogg",
+    ".pdf", ".zip", ".gz",
+))
 _SOURCE_PATH_RE = re.compile(r"^source:\n  path: (.+)$", re.MULTILINE)
 
 Progress = Callable[[int, int], None]
@@ -71,12 +71,16 @@ def find_sources(args: list[Path]) -> Iterator[SourceFile]:
         if arg.is_dir():
             for path in sorted(p for p in arg.rglob("*") if p.is_file()):
                 rel = path.relative_to(arg)
-                if not any(part.startswith(".") for part in rel.parts) and path.suffix.lower() not in ASSET_SUFFIXES:
+                if _is_page_candidate(rel):
                     yield SourceFile(path, rel.as_posix(), arg)
         elif arg.is_file():
             yield SourceFile(arg, arg.name, arg.parent)
         else:
             raise SiteError("no such file or folder", arg)
+
+
+def _is_page_candidate(rel: Path) -> bool:
+    return not any(part.startswith(".") for part in rel.parts) and rel.suffix.lower() not in ASSET_SUFFIXES
 
 
 def import_sources(args: list[Path], options: ImportOptions, progress: Progress | None = None) -> ImportReport:
@@ -171,7 +175,7 @@ def _settle_date(parsed: ParsedPage, options: ImportOptions, path: Path) -> tupl
     if mentioned:
         latest = max(mentioned)
         return FoundDate(latest, "inferred"), f"no publication date; inferred {latest} from the text"
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
     return FoundDate(mtime, "file"), f"no date in the page; using the file's time {mtime}"
 
 

@@ -1,0 +1,73 @@
+"""Writing the built site: into a staging folder, swapped in whole on success.
+
+Readers of output/ (a browser, the dev server, a deploy) see the previous
+build or the new one, never a mix: a failed or killed build leaves the old
+output/ untouched, and the next build tidies up what it left.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from .errors import SiteError
+
+
+class StagedOutput:
+    """Collects one build's files beside `out` and replaces `out` with them in commit()."""
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.stage = self.out.parent / f".{self.out.name}.building"
+        self.old = self.out.parent / f".{self.out.name}.old"
+        self.files = 0
+        self.bytes = 0
+
+    def __enter__(self) -> StagedOutput:
+        recover(self.out)
+        shutil.rmtree(self.stage, ignore_errors=True)
+        self.stage.mkdir(parents=True)
+        return self
+
+    def __exit__(self, kind: object, error: object, tb: object) -> None:
+        if kind is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+
+    def path_for(self, rel: str) -> Path:
+        """The staged file for a site-relative path; nothing may land outside the stage."""
+        target = (self.stage / rel).resolve()
+        if not target.is_relative_to(self.stage.resolve()) or target == self.stage.resolve():
+            raise SiteError(f"refusing to write outside the output folder: {rel!r}")
+        return target
+
+    def write(self, rel: str, data: bytes) -> None:
+        target = self.path_for(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.files += 1
+        self.bytes += len(data)
+
+    def copy(self, rel: str, source: Path) -> None:
+        target = self.path_for(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        os.chmod(target, 0o644)
+        self.files += 1
+        self.bytes += target.stat().st_size
+
+    def commit(self) -> None:
+        """Swap the staged build in: two renames, then the old build is removed."""
+        shutil.rmtree(self.old, ignore_errors=True)
+        if self.out.exists():
+            os.rename(self.out, self.old)
+        os.rename(self.stage, self.out)
+        shutil.rmtree(self.old, ignore_errors=True)
+
+
+def recover(out: Path) -> None:
+    """Undo a swap that was cut short: put the previous build back if output/ is missing."""
+    out = out.resolve()
+    old = out.parent / f".{out.name}.old"
+    if not out.exists() and old.exists():
+        os.rename(old, out)

@@ -1,0 +1,195 @@
+"""PageSpec -> bytes: Jinja templates for HTML, feeds.py for XML. No file I/O.
+
+The Jinja environment autoescapes everything; content reaches templates only
+as values, never as template source, so `{{ }}` in an article is just text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import feeds, urls
+from .config import SiteConfig
+from .errors import SiteError
+from .markdown import BodyContext, make_parser, render_body
+from .model import Site
+from .plan import PageSpec, sitemap_paths
+from .text import ARABIC_MONTHS
+from .views import Link, Views, json_script
+
+ARCHIVE_TITLE = "الأرشيف"
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    if not templates.is_dir():
+        raise SiteError("templates folder not found", templates)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class Renderer:
+    """Renders the pages of one build; collects see-also titles it could not link."""
+
+    def __init__(self, site: Site, config: SiteConfig, views: Views, env: jinja2.Environment,
+                 specs: list[PageSpec]):
+        self.site, self.config, self.views, self.env = site, config, views, env
+        self.md = make_parser()
+        self.specs = specs
+        self.unresolved: dict[str, list[str]] = {}
+        self._kinds: dict[str, Callable[[PageSpec], bytes]] = {
+            "article": self._article, "category": self._category, "month": self._month,
+            "archive": self._archive, "home": self._home, "not_found": self._not_found,
+            "feed": self._feed, "category_feed": self._category_feed, "robots": self._robots,
+            "sitemap": self._sitemap, "sitemap_index": self._sitemap_index,
+        }
+
+    def render(self, spec: PageSpec) -> bytes:
+        return self._kinds[spec.kind](spec)
+
+    # -- shared ---------------------------------------------------------
+    def _html(self, template: str, spec: PageSpec, current: str | None, **context: Any) -> bytes:
+        page = context.setdefault("page", {})
+        page.setdefault("canonical", self.views.urls.absolute(spec.path))
+        page.setdefault("description", self.config.description)
+        page.setdefault("og_type", "website")
+        page.setdefault("image", None)
+        page.setdefault("jsonld", None)
+        page.setdefault("rel_prev", None)
+        page.setdefault("rel_next", None)
+        page.setdefault("feed", None)
+        try:
+            text = self.env.get_template(template).render(site=self._site_view(current), **context)
+        except jinja2.TemplateSyntaxError as err:
+            raise SiteError(f"template error: {err.message}", err.filename or template, err.lineno) from None
+        except jinja2.TemplateError as err:
+            raise SiteError(f"template error while rendering /{spec.path}: {err}", template) from None
+        return text.encode("utf-8")
+
+    def _site_view(self, current: str | None) -> dict[str, Any]:
+        href = self.views.urls.href
+        return {
+            "title": self.config.title, "description": self.config.description,
+            "lang": self.config.language, "dir": self.config.direction,
+            "home": href(""), "archive": href(urls.archive_index()), "feed": href("feed.xml"),
+            "css": href("static/css/site.css"), "menu": self.views.menu(current),
+        }
+
+    def _crumbs(self, *links: Any) -> list[Any]:
+        return [Link(self.config.menu[0].name if self.config.menu else "الرئيسية", self.views.urls.href("")),
+                *links]
+
+    # -- HTML pages --------------------------------------------------------
+    def _article(self, spec: PageSpec) -> bytes:
+        slug = spec.key[0]
+        article = self.site.articles[slug]
+        body = BodyContext(resolve=self.views.resolve_title)
+        body_html = render_body(self.md, article.body, body)
+        if body.unresolved:
+            self.unresolved[slug] = body.unresolved
+        cat = self.views.category_link(article.category)
+        newer, older = self.views.neighbours(slug)
+        figures = self.views.figures.get(slug, ())
+        page = {"title": article.title, "description": article.summary or self.config.description,
+                "og_type": "article", "image": next((f.src for f in figures if f.src), None),
+                "jsonld": self.views.article_jsonld(article), "published": self.views.date_iso(article),
+                "section": article.category}
+        crumbs = self._crumbs(*([cat] if cat else []), Link(article.title, self.views.article_href(slug), True))
+        return self._html(
+            "article.html", spec, cat and self._slug_of(article.category), page=page, breadcrumb=crumbs,
+            article={
+                "title": article.title, "summary": article.summary, "category": cat,
+                "date_iso": self.views.date_iso(article), "date_text": self.views.date_text(article),
+                "figures": figures, "body": Markup(body_html), "share": self.views.share_links(article),
+                "newer": newer, "older": older,
+                "related": [self.views.related_card(e) for e in self.site.related.get(slug, ())],
+            },
+        )
+
+    def _slug_of(self, category: str) -> str | None:
+        cat = self.views.category_of.get(category)
+        return cat.slug if cat and cat.in_menu else None
+
+    def _listing(self, spec: PageSpec, slugs: tuple[str, ...], heading: str, path_of: Callable[[int], str],
+                 current: str | None, feed: str | None, crumbs: list[Any]) -> bytes:
+        per = self.config.per_page
+        chunk = slugs[(spec.page - 1) * per: spec.page * per]
+        pager = self.views.pager(spec.page, spec.pages, path_of)
+        title = heading if spec.page == 1 else f"{heading} - صفحة {spec.page}"
+        page = {"title": title, "rel_prev": pager.prev if pager else None,
+                "rel_next": pager.next if pager else None,
+                "feed": self.views.urls.href(feed) if feed else None}
+        return self._html("list.html", spec, current, page=page, breadcrumb=crumbs, heading=heading,
+                          page_number=spec.page, cards=[self.views.card(s) for s in chunk], pager=pager)
+
+    def _category(self, spec: PageSpec) -> bytes:
+        cat = next(c for c in self.site.categories if c.slug == spec.key[0])
+        crumbs = self._crumbs(Link(cat.name, self.views.urls.href(urls.category(cat.slug)), True))
+        return self._listing(spec, cat.articles, cat.name, lambda n: urls.category(cat.slug, n),
+                             cat.slug if cat.in_menu else None, urls.category_feed(cat.slug), crumbs)
+
+    def _month(self, spec: PageSpec) -> bytes:
+        year, month = spec.key
+        found = next(m for m in self.site.months if (m.year, m.month) == (year, month))
+        heading = f"أرشيف {ARABIC_MONTHS[month - 1]} {year}"
+        crumbs = self._crumbs(Link(ARCHIVE_TITLE, self.views.urls.href(urls.archive_index())),
+                              Link(heading, self.views.urls.href(urls.archive_month(year, month)), True))
+        return self._listing(spec, found.articles, heading, lambda n: urls.archive_month(year, month, n),
+                             None, None, crumbs)
+
+    def _archive(self, spec: PageSpec) -> bytes:
+        years: dict[int, list[dict[str, Any]]] = {}
+        for m in self.site.months:
+            years.setdefault(m.year, []).append({
+                "label": f"{ARABIC_MONTHS[m.month - 1]} {m.year}", "count": len(m.articles),
+                "href": self.views.urls.href(urls.archive_month(m.year, m.month))})
+        crumbs = self._crumbs(Link(ARCHIVE_TITLE, self.views.urls.href(urls.archive_index()), True))
+        return self._html("archive.html", spec, None, page={"title": ARCHIVE_TITLE}, breadcrumb=crumbs,
+                          heading=ARCHIVE_TITLE, years=sorted(years.items(), reverse=True))
+
+    def _home(self, spec: PageSpec) -> bytes:
+        latest = [self.views.card(s) for s in self.site.order[: self.config.home_latest]]
+        sections = [{"category": self.views.category_link(c.name),
+                     "cards": [self.views.card(s) for s in c.articles[: self.config.home_per_category]]}
+                    for c in self.site.categories if c.in_menu and c.articles]
+        page = {"title": self.config.title, "feed": self.views.urls.href("feed.xml"),
+                "jsonld": json_script({"@context": "https://schema.org", "@type": "WebSite",
+                                       "name": self.config.title, "url": self.views.urls.absolute(""),
+                                       "inLanguage": self.config.language})}
+        return self._html("home.html", spec, "", page=page, breadcrumb=[], latest=latest, sections=sections)
+
+    def _not_found(self, spec: PageSpec) -> bytes:
+        latest = [self.views.card(s) for s in self.site.order[:4]]
+        return self._html("404.html", spec, None, page={"title": "الصفحة غير موجودة"}, breadcrumb=[],
+                          latest=latest)
+
+    # -- XML and text --------------------------------------------------------
+    def _feed(self, spec: PageSpec) -> bytes:
+        return feeds.atom(self.site, self.config, self.site.order, self.config.title, spec.path, "")
+
+    def _category_feed(self, spec: PageSpec) -> bytes:
+        cat = next(c for c in self.site.categories if c.slug == spec.key[0])
+        return feeds.atom(self.site, self.config, cat.articles, f"{self.config.title} - {cat.name}", spec.path,
+                          urls.category(cat.slug))
+
+    def _robots(self, spec: PageSpec) -> bytes:
+        return feeds.robots(self.config)
+
+    def _sitemap(self, spec: PageSpec) -> bytes:
+        paths = sitemap_paths(self.specs)
+        chunk = paths[(spec.page - 1) * 50_000: spec.page * 50_000]
+        lastmod = {urls.article(s): self.views.date_iso(self.site.articles[s])[:10] for s in self.site.order}
+        return feeds.sitemap(chunk, self.config, lastmod)
+
+    def _sitemap_index(self, spec: PageSpec) -> bytes:
+        return feeds.sitemap_index(spec.pages, self.config)

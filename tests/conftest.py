@@ -1,0 +1,23 @@
+"""Shared fixtures: the real seed page and a way to run the command line in-process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "content-src" / "text" / "000_cef7240dbd8b702b.txt"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m site_builder ARGS` as a user would, capturing its output."""
+    return subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=cwd or ROOT,
+                          capture_output=True, text=True, timeout=300)
