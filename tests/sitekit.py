@@ -1,0 +1,108 @@
+"""Helpers for build tests: small sites written inline, and a crawler for what they output."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_site(root: Path, articles: list[dict], config: dict | None = None, demo_content: bool = False) -> Path:
+    """A site folder with the project's templates and static files and the given articles."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "static", root / "static")
+    if demo_content:
+        shutil.copytree(ROOT / "content", root / "content")
+        shutil.copy(ROOT / "site.yml", root / "site.yml")
+    (root / "content").mkdir(exist_ok=True)
+    if config is not None:
+        (root / "site.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    for article in articles:
+        write_article(root, article)
+    return root
+
+
+def write_article(root: Path, article: dict) -> Path:
+    data = dict(article)
+    body = data.pop("body", "نص الخبر.\n")
+    name = data.pop("file", None) or f"{data['slug']}.md"
+    path = root / "content" / name
+    matter = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    path.write_text(f"---\n{matter}---\n\n{body}", encoding="utf-8")
+    return path
+
+
+def article(slug: str, title: str, date: str, category: str = "سياسة", **extra) -> dict:
+    import datetime as dt
+
+    return {"title": title, "slug": slug, "date": dt.date.fromisoformat(date), "category": category,
+            "summary": extra.pop("summary", f"ملخص خبر {title}."), **extra}
+
+
+@dataclass
+class Page:
+    """What a test needs from one HTML page."""
+
+    path: Path
+    links: list[tuple[str, str, dict]] = field(default_factory=list)  # (tag, url, attrs)
+    text: str = ""
+    html_attrs: dict = field(default_factory=dict)
+
+
+class _Collector(HTMLParser):
+    def __init__(self, page: Page):
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attrs_d = dict(attrs)
+        if tag == "html":
+            self.page.html_attrs = attrs_d
+        for key in ("href", "src"):
+            if attrs_d.get(key) is not None:
+                self.page.links.append((tag, attrs_d[key], attrs_d))
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+
+def parse_page(path: Path) -> Page:
+    page = Page(path)
+    collector = _Collector(page)
+    collector.feed(path.read_text(encoding="utf-8"))
+    page.text = " ".join(" ".join(collector.chunks).split())
+    return page
+
+
+def resolve(out: Path, base_path: str, url: str, page_path: Path) -> Path | None:
+    """The output file an internal URL points to; None for external URLs."""
+    parts = urlsplit(url)
+    if parts.scheme in ("mailto",) or (parts.scheme and parts.netloc):
+        return None
+    path = unquote(parts.path)
+    if not path:
+        return page_path
+    if not path.startswith("/"):
+        raise AssertionError(f"relative link {url!r} in {page_path}")
+    assert path.startswith(base_path), f"{url!r} in {page_path} is outside the base path {base_path}"
+    target = out / path[len(base_path):]
+    return target / "index.html" if path.endswith("/") else target
+
+
+def broken_links(out: Path, base_path: str = "/") -> list[str]:
+    """Every internal href/src on every HTML page that does not lead to a file."""
+    broken = []
+    for html in sorted(out.rglob("*.html")):
+        for tag, url, _ in parse_page(html).links:
+            target = resolve(out, base_path, url, html)
+            if target is not None and not target.is_file():
+                broken.append(f"{html.relative_to(out)}: <{tag}> {url}")
+    return broken

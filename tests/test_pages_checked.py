@@ -1,0 +1,121 @@
+"""The built demo archive as checkers and a browser see it: Nu Html Checker, axe-core,
+screenshots at phone and desktop widths (kept in tests/_artifacts/ to look at)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from conftest import ROOT, run_cli
+from sitekit import make_site
+
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "_artifacts"
+SEED_SLUG = "روسيا-تسعى-لاستعادة-وجودها-الدبلوماسي-بأمريكا"
+
+
+def _need(path: Path | str, how: str) -> None:
+    found = shutil.which(path) if isinstance(path, str) else path.exists()
+    if not found:
+        pytest.fail(f"{path} is missing: {how} (bash .ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def demo_output(tmp_path_factory) -> Path:
+    site = make_site(tmp_path_factory.mktemp("demo") / "site", [], demo_content=True)
+    result = run_cli("build", "--site", str(site))
+    assert result.returncode == 0, result.stderr
+    return site / "output"
+
+
+@pytest.fixture(scope="module")
+def server(demo_output):
+    handler = functools.partial(_QuietHandler, directory=str(demo_output))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need(Path(CHROMIUM), "apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+def test_every_page_passes_the_nu_html_checker(demo_output):
+    _need(VNU, "npm install")
+    _need("java", "apt-get install default-jre-headless")
+    pages = sorted(str(p) for p in demo_output.rglob("*.html"))
+    assert len(pages) > 10
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+                            capture_output=True, text=True, timeout=300)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+    assert errors == [], "\n".join(errors[:20])
+
+
+PAGES = {"home": "/", "category": "/politics/", "article": f"/{quote(SEED_SLUG)}/"}
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("width", [390, 1280])
+def test_screenshots_rtl_nothing_overflows(browser, server, name, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    response = page.goto(server + PAGES[name])
+    assert response is not None and response.status == 200
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name} at {width}px is {overflow}px wider than the screen"
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => {
+        const r = e.getBoundingClientRect(); return r.width > 0 && (r.left < -1 || r.right > innerWidth + 1);
+    }).map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+    assert wide == [], wide
+    brand = page.locator(".brand").bounding_box()
+    assert brand["x"] > width / 2, "the site name should sit at the right, where Arabic pages start"
+    assert all(url.startswith(server) for url in requests), [u for u in requests if not u.startswith(server)]
+    if name == "article":
+        credit = page.locator("figcaption .credit").first
+        assert credit.is_visible() and credit.inner_text() == "توم برينر/رويترز"
+        size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('figcaption')).fontSize)")
+        assert size >= 13
+    page.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_serious_violations(browser, server, name):
+    _need(AXE, "npm install")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + PAGES[name])
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad
+    page.close()
