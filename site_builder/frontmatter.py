@@ -92,7 +92,7 @@ def load(matter: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
         if not isinstance(node, yaml.MappingNode):
             raise SiteError("front matter must be a mapping of keys to values", path, node.start_mark.line + 2)
         lines = _key_lines(node, path)
-        data = loader.construct_document(node)
+        data = _construct(loader, node, path)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 2 if mark else None
@@ -102,6 +102,17 @@ def load(matter: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
     finally:
         loader.dispose()
     return data, lines
+
+
+def _construct(loader: Any, node: yaml.MappingNode, path: str) -> dict[str, Any]:
+    """Build the mapping key by key, so a bad value (a 30 February) names its own line."""
+    data = {}
+    for key_node, value_node in node.value:
+        try:
+            data[str(key_node.value)] = loader.construct_object(value_node, deep=True)
+        except (ValueError, TypeError, yaml.constructor.ConstructorError) as err:
+            raise SiteError(f"{key_node.value}: bad value: {err}", path, value_node.start_mark.line + 2) from None
+    return data
 
 
 def _key_lines(node: yaml.MappingNode, path: str) -> dict[str, int]:

@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import feeds, urls
+from . import plan as plan_mod
 from .config import SiteConfig
 from .errors import SiteError
 from .markdown import BodyContext, make_parser, render_body
@@ -187,7 +188,8 @@ class Renderer:
 
     def _sitemap(self, spec: PageSpec) -> bytes:
         paths = sitemap_paths(self.specs)
-        chunk = paths[(spec.page - 1) * 50_000: spec.page * 50_000]
+        limit = plan_mod.SITEMAP_LIMIT
+        chunk = paths[(spec.page - 1) * limit: spec.page * limit]
         lastmod = {urls.article(s): self.views.date_iso(self.site.articles[s])[:10] for s in self.site.order}
         return feeds.sitemap(chunk, self.config, lastmod)
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from conftest import ROOT, run_cli
 from sitekit import make_site
 
