@@ -6,10 +6,13 @@ the 1,000-page corpus: runs of different sizes compare like with like.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 SEED = 20251129
 SEED_PAGE = Path(__file__).resolve().parents[1] / "content-src" / "text" / "000_cef7240dbd8b702b.txt"
@@ -77,3 +80,49 @@ def write_text_dumps(out: Path, count: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for i in range(1, count + 1):
         (out / f"page{i:06d}.txt").write_text(text_dump_page(i, pools), encoding="utf-8")
+
+
+def markdown_article(i: int, pools: Pools) -> str:
+    """Article i as an archive Markdown file, the peers' shape: about 7 KB, 2-4 `##` headings,
+    an image with caption and credit, one of 9 categories, a date in 2015-2025."""
+    rng = random.Random(f"{SEED}-md-{i}")
+    day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(4017))
+    matter = {
+        "title": f"{_phrase(rng, pools, 5, 10)} {i}",
+        "slug": f"a{i:06d}",
+        "date": day,
+        "date_source": "meta",
+        "category": rng.choice(CATEGORIES),
+        "summary": rng.choice(pools.sentences),
+        "images": [{"src": None, "alt": _phrase(rng, pools, 6, 12), "caption": rng.choice(pools.sentences),
+                    "credit": rng.choice(CREDITS)}],
+    }
+    blocks, size, target = [], 0, rng.randint(3600, 7400)
+    heads = set(rng.sample(range(1, 12), rng.randint(2, 4)))
+    p = 0
+    while size < target:
+        if p in heads:
+            blocks.append("## " + rng.choice(pools.headings))
+        text = " ".join(rng.choice(pools.sentences) for _ in range(rng.randint(2, 5)))
+        blocks.append(text)
+        size += len(text.encode("utf-8"))
+        p += 1
+    front = yaml.safe_dump(matter, allow_unicode=True, sort_keys=False, width=10**9)
+    return f"---\n{front}---\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def write_archive(site: Path, count: int) -> None:
+    """A buildable site: the project's templates and static files, `count` articles."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    site.mkdir(parents=True, exist_ok=True)
+    for folder in ("templates", "static"):
+        shutil.rmtree(site / folder, ignore_errors=True)
+        shutil.copytree(root / folder, site / folder)
+    (site / "site.yml").write_text("base_url: https://khabarain.example/\n", encoding="utf-8")
+    content = site / "content"
+    content.mkdir(exist_ok=True)
+    pools = load_pools()
+    for i in range(1, count + 1):
+        (content / f"a{i:06d}.md").write_text(markdown_article(i, pools), encoding="utf-8")
