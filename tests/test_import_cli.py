@@ -49,7 +49,7 @@ def test_bad_files_fail_alone_and_the_rest_go_on(tmp_path):
         assert any(name in line and reason in line for line in failures), (name, result.stderr)
     assert "2 imported, 0 updated, 0 unchanged, 0 skipped, 6 failed" in result.stderr
     assert sorted(p.name for p in out.glob("*.md")) == sorted(
-        ["فوز-مثير-للمنتخب-في-التصفيات-الاسيوية.md", "قمة-عربية-لبحث-التعاون-الاقتصادي.md"])
+        ["فوز-مثير-للمنتخب-في-التصفيات-الآسيوية.md", "قمة-عربية-لبحث-التعاون-الاقتصادي.md"])
 
 
 def test_same_title_twice_gets_unique_slugs(tmp_path):
@@ -58,7 +58,7 @@ def test_same_title_twice_gets_unique_slugs(tmp_path):
     out = tmp_path / "content"
     assert run_cli("import", str(src), "--out", str(out)).returncode == 0
     stems = sorted(p.stem for p in out.glob("*.md"))
-    assert stems == ["فوز-مثير-للمنتخب-في-التصفيات-الاسيوية", "فوز-مثير-للمنتخب-في-التصفيات-الاسيوية-2"]
+    assert stems == ["فوز-مثير-للمنتخب-في-التصفيات-الآسيوية", "فوز-مثير-للمنتخب-في-التصفيات-الآسيوية-2"]
     # Re-importing keeps each page on its own file.
     again = run_cli("import", str(src), "--out", str(out))
     assert "0 imported, 0 updated, 2 unchanged" in again.stderr

@@ -18,7 +18,7 @@ from site_builder.importer.textdump import parse
 
 def _import(tmp_path, name: str, data: bytes, *extra: str):
     src = tmp_path / "mirror"
-    src.mkdir(exist_ok=True)
+    src.mkdir(parents=True, exist_ok=True)
     (src / name).write_bytes(data)
     out = tmp_path / "content"
     result = run_cli("import", str(src / name), "--out", str(out), *extra)

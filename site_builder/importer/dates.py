@@ -75,6 +75,8 @@ def _is_only_date(rest: str, end: int) -> bool:
 def parse_iso(value: str) -> dt.date | dt.datetime | None:
     """An ISO 8601 date or datetime from a meta tag or JSON-LD; None if it is not one."""
     value = value.strip()
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        return None
     try:
         if len(value) == 10:
             return dt.date.fromisoformat(value)

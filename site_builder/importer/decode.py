@@ -1,7 +1,8 @@
 """Bytes of a saved page -> text: the encodings Arabic sites were saved in.
 
-UTF-8 (with or without BOM) first; then the legacy Arabic code pages, which
-are told apart by how often the definite article «ال» comes out.
+UTF-8 (with or without BOM) first, since bytes that decode as UTF-8 are almost
+never anything else; then the charset the page declares; then the legacy
+Arabic code pages, told apart by how often the definite article «ال» comes out.
 """
 
 from __future__ import annotations
@@ -34,12 +35,12 @@ def _decode(raw: bytes, path: str, declared: str | None) -> str:
         return _strict(raw[3:], "utf-8", path)
     if _utf16(raw):
         return _strict(raw, "utf-16", path)
-    if declared:
-        return _strict(raw, declared, path)
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8")  # valid UTF-8 is UTF-8 whatever the page claims
     except UnicodeDecodeError as err:
         utf8_error = err
+    if declared and declared != "utf-8":
+        return _strict(raw, declared, path)
     candidates = []
     for codec in _LEGACY:
         try:

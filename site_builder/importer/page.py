@@ -21,6 +21,10 @@ __all__ = ["SEE_ALSO_LABEL", "see_also_title"]  # re-exported for the parsers
 CATEGORY_RE = re.compile(r"^\s*التصنيف\s*[:：]\s*(?P<name>.+)$")
 RELATED_HEADINGS = ("اخبار ذات صله", "اخبار متعلقه", "مواضيع ذات صله", "اقرا ايضا")
 SITE_NAME = "خَبَرَيْن"
+# The mirrored site's menu: category names, also how related cards name their category.
+MENU = ("الرئيسية", "أخبار", "سياسة", "أعمال", "رياضة", "العالم", "تكنولوجيا", "اقتصاد",
+        "صحة", "تسلية", "ثقافة", "فن", "منوعات", "علوم", "سيارات", "سفر", "رأي", "مقالات",
+        "فيديو", "صور", "الشرق الأوسط", "آراء")
 
 # Agencies that appear as a whole credit with no photographer («Getty Images»).
 _AGENCY_RE = re.compile(
@@ -28,6 +32,8 @@ _AGENCY_RE = re.compile(
     r"رويترز|فرانس برس|أ ف ب|ا ف ب|أسوشيتد برس|اسوشيتد برس|الأناضول|غيتي|جيتي|وكالة)",
     re.IGNORECASE,
 )
+# «تصوير: نادر العلي», «الصورة: …», «Photo: …»: a labelled credit.
+_CREDIT_LABEL_RE = re.compile(r"^(?:تصوير|الصورة|صورة|المصدر|photo|credit)\s*[:：]", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.!?؟…](?=\s)")
 
 
@@ -101,11 +107,12 @@ def _looks_like_credit(tail: str) -> bool:
     words = tail.split()
     if not words or len(words) > 7 or tail[-1] in ".،,:؛":
         return False
-    return "/" in tail or bool(_AGENCY_RE.search(tail))
+    return "/" in tail or bool(_AGENCY_RE.search(tail)) or bool(_CREDIT_LABEL_RE.match(tail))
 
 
 def strip_site_name(text: str, site_name: str = SITE_NAME) -> str:
-    """Drop the site's signature from a summary or title («… الأمن القومي. خَبَرَيْن.»)."""
+    """Drop the site's signature from either end of a summary or title
+    («… الأمن القومي. خَبَرَيْن.», «خبرين | العنوان»)."""
     text = clean_line(text)
     key = fold(site_name)
     words = text.split(" ")
@@ -113,10 +120,13 @@ def strip_site_name(text: str, site_name: str = SITE_NAME) -> str:
         tail = " ".join(words[-cut:])
         if fold(tail) == key:
             return " ".join(words[:-cut]).rstrip(" -|–—:")
-    for sep in (" | ", " - ", " – ", " — "):
+    for sep in (" | ", " - ", " – ", " — ", ": "):
         head, _, tail = text.rpartition(sep)
         if head and fold(tail) == key:
             return head.strip()
+        head, found, tail = text.partition(sep)
+        if found and tail and fold(head) == key:
+            return tail.strip()
     return text
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import yaml
+
 from ..errors import Problem, SiteError
 from ..model import Article, Image, Source
 from ..text import short_hash, slugify
@@ -30,7 +32,8 @@ ASSET_SUFFIXES = frozenset((
     ".map", ".json", ".xml", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp4", ".webm", ".mp3", ".ogg",
     ".pdf", ".zip", ".gz",
 ))
-_SOURCE_PATH_RE = re.compile(r"^source:\n  path: (.+)$", re.MULTILINE)
+_SOURCE_RE = re.compile(r"^source:\n  path: (?P<path>.+)\n  format: .*\n  sha256: (?P<sha>[0-9a-f]{64})$",
+                        re.MULTILINE)
 
 Progress = Callable[[int, int], None]
 
@@ -74,9 +77,18 @@ def find_sources(args: list[Path]) -> Iterator[SourceFile]:
                 if _is_page_candidate(rel):
                     yield SourceFile(path, rel.as_posix(), arg)
         elif arg.is_file():
-            yield SourceFile(arg, arg.name, arg.parent)
+            yield SourceFile(arg, arg.name, _mirror_root(arg))
         else:
             raise SiteError("no such file or folder", arg)
+
+
+def _mirror_root(page: Path) -> Path:
+    """For a page named alone, the folder above its host folder (`mirror/` for
+    `mirror/khabarain.example/sport/x.html`), so its images can still be found."""
+    for parent in page.resolve().parents:
+        if "." in parent.name and not parent.name.startswith("."):
+            return parent.parent
+    return page.parent
 
 
 def _is_page_candidate(rel: Path) -> bool:
@@ -104,20 +116,39 @@ def import_sources(args: list[Path], options: ImportOptions, progress: Progress 
     return report
 
 
-def _existing_files(out: Path) -> dict[str, Path]:
-    """source.path -> content file, so a page re-imported lands on the same file."""
-    found = {}
+@dataclass
+class ExistingFiles:
+    """The content files already imported, found by their source's path or bytes.
+
+    A mirror may be imported from another folder level next time (`mirror/` vs
+    `mirror/site/`), so a path that ends like a known one at a `/`, or a source
+    with the same digest, still finds the file it made before.
+    """
+
+    by_path: dict[str, Path] = field(default_factory=dict)
+    by_sha: dict[str, Path] = field(default_factory=dict)
+
+    def find(self, key: str, sha: str) -> Path | None:
+        if key in self.by_path:
+            return self.by_path[key]
+        if sha in self.by_sha:
+            return self.by_sha[sha]
+        near = [p for known, p in self.by_path.items() if known.endswith("/" + key) or key.endswith("/" + known)]
+        return near[0] if len(near) == 1 else None
+
+
+def _existing_files(out: Path) -> ExistingFiles:
+    found = ExistingFiles()
     for path in sorted(out.glob("*.md")):
         head = path.read_text(encoding="utf-8", errors="replace")[:65536]
-        match = _SOURCE_PATH_RE.search(head)
+        match = _SOURCE_RE.search(head)
         if match:
-            found[_yaml_scalar(match.group(1))] = path
+            found.by_path[_yaml_scalar(match.group("path"))] = path
+            found.by_sha[match.group("sha")] = path
     return found
 
 
 def _yaml_scalar(raw: str) -> str:
-    import yaml
-
     try:
         value = yaml.safe_load(raw)
     except yaml.YAMLError:
@@ -125,14 +156,14 @@ def _yaml_scalar(raw: str) -> str:
     return str(value)
 
 
-def _import_one(source: SourceFile, options: ImportOptions, existing: dict[str, Path],
+def _import_one(source: SourceFile, options: ImportOptions, existing: ExistingFiles,
                 taken: set[str], report: ImportReport) -> str:
     raw = source.path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
     parsed, fmt = _parse(raw, source)
     for message in parsed.warnings:
         report.problems.append(Problem("warning", message))
-    target = existing.get(source.key)
+    target = existing.find(source.key, sha)
     slug = target.stem if target else _unique_slug(slugify(parsed.title), taken)
     taken.add(slug)
     date, note = _settle_date(parsed, options, source.path)

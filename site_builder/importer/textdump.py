@@ -17,6 +17,7 @@ from ..text import clean_block, clean_line, fold
 from .dates import dateline
 from .page import (
     CATEGORY_RE,
+    MENU,
     SITE_NAME,
     Block,
     FoundDate,
@@ -30,9 +31,6 @@ from .page import (
     strip_site_name,
 )
 
-MENU = ("الرئيسية", "أخبار", "سياسة", "أعمال", "رياضة", "العالم", "تكنولوجيا", "اقتصاد",
-        "صحة", "تسلية", "ثقافة", "فن", "منوعات", "علوم", "سيارات", "سفر", "رأي", "مقالات",
-        "فيديو", "صور", "الشرق الأوسط", "آراء")
 _NOISE_RE = re.compile(r"^(?:loading(?:\.\.\.|…)?|جار[يٍ]? التحميل\.*|…|\.\.\.)$", re.IGNORECASE)
 _SHARE_LABEL_RE = re.compile(r"^(?:شارك الخبر|شارك|مشاركة|share)\s*[:：]?$", re.IGNORECASE)
 _SHARE_BUTTONS_RE = re.compile(
