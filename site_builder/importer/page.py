@@ -131,4 +131,4 @@ def strip_site_name(text: str, site_name: str = SITE_NAME) -> str:
 
 
 def is_related_heading(line: str) -> bool:
-    return fold(line) in RELATED_HEADINGS
+    return len(line) < 40 and fold(line) in RELATED_HEADINGS

@@ -192,7 +192,7 @@ def _related(lines: list[Line], categories: set[str]) -> list[RelatedItem]:
     known = {fold(c) for c in categories if c}
     items, card = [], []
     for line in lines:
-        if fold(line.text) in known and card:
+        if card and len(line.text) < 40 and fold(line.text) in known:
             items.append(_card(card, clean_line(line.text)))
             card = []
         else:

@@ -109,12 +109,12 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class _Dumper(yaml.SafeDumper):
-    """SafeDumper (strings like `no`, `1:20`, `012` stay quoted strings) that writes
-    datetimes in ISO 8601 with a `T`, the form every reader parses."""
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """The safe dumper (libyaml's when present: strings like `no`, `1:20`, `012` stay
+    quoted strings) writing datetimes in ISO 8601 with a `T`, the form every reader parses."""
 
 
-def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
+def _represent_datetime(dumper: yaml.BaseDumper, value: dt.datetime) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
