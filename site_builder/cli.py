@@ -115,7 +115,7 @@ def _progress_printer(every: int = 500, noun: str = "files") -> Callable[[int, i
     tty = sys.stderr.isatty()
 
     def show(done: int, total: int) -> None:
-        if tty:
+        if tty and (done % 50 == 0 or done == total):
             end = "\n" if done == total else ""
             print(f"\r{done}/{total} {noun}", end=end, file=sys.stderr, flush=True)
         elif total >= every and (done % every == 0 or done == total):

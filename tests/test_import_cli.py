@@ -97,3 +97,17 @@ def test_no_temp_files_are_left_behind(tmp_path):
     out = tmp_path / "content"
     run_cli("import", str(src), "--out", str(out))
     assert sorted(p.suffix for p in out.iterdir()) == [".md"] * 5
+
+
+def test_bundled_content_is_what_the_demo_mirror_imports_to(tmp_path):
+    import shutil
+
+    from conftest import ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    result = run_cli("import", str(ROOT / "content-src"), "--out", str(content))
+    assert result.returncode == 0, result.stderr
+    total = len(list(content.glob("*.md")))
+    assert total == 10
+    assert f"0 imported, 0 updated, {total} unchanged, 0 skipped, 0 failed" in result.stderr

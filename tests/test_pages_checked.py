@@ -68,7 +68,7 @@ def test_every_page_passes_the_nu_html_checker(demo_output):
     _need(VNU, "npm install")
     _need("java", "apt-get install default-jre-headless")
     pages = sorted(str(p) for p in demo_output.rglob("*.html"))
-    assert len(pages) > 10
+    assert len(pages) > 25
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
                             capture_output=True, text=True, timeout=300)
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
@@ -118,3 +118,26 @@ def test_axe_finds_no_serious_violations(browser, server, name):
            for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], bad
     page.close()
+
+
+def test_demo_links_resolve_with_and_without_base_path(demo_output, tmp_path):
+    from sitekit import broken_links
+
+    assert broken_links(demo_output) == []
+    site = demo_output.parent
+    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"),
+                     "--base-url", "https://example.github.io/archive/")
+    assert result.returncode == 0, result.stderr
+    assert broken_links(tmp_path / "out", "/archive/") == []
+
+
+def test_demo_see_also_and_related_link_across_the_archive(demo_output):
+    app = (demo_output / "تطبيق-جديد-يحول-الكلام-العربي-إلى-نص-بدقة-عالية-ويدعم-اللهجات-المحلية" / "index.html")
+    html = app.read_text(encoding="utf-8")
+    target = quote("/الشركات-الناشئة-الخليجية-تجذب-استثمارات-قياسية-في-النصف-الأول-من-العام/")
+    aside = html.split('<aside class="see-also">')[1].split("</aside>")[0]
+    assert f'href="{target}"' in aside  # «إستثمارات» in the see-also line, «استثمارات» in the title
+    vote = demo_output / "جمهوريون-مجلس-الشيوخ-في-إنديانا-يرفضون-دفع-ترامب-لإعادة-تقسيم-الدوائر-الانتخابية"
+    related = (vote / "index.html").read_text(encoding="utf-8").split('id="related-heading"')[1]
+    assert related.count('<article class="card') == 4
+    assert f'href="{quote("/" + SEED_SLUG + "/")}"' in related
