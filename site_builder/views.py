@@ -15,7 +15,7 @@ from markupsafe import Markup
 from . import urls
 from .config import SiteConfig
 from .indexes import local_day, moment
-from .model import Article, Category, Image, RelatedEntry, Site
+from .model import Article, RelatedEntry, Site
 from .text import arabic_date, fold
 
 
@@ -158,17 +158,9 @@ class Views:
         }
         return json_script(data)
 
-    def category_for(self, slug: str) -> Category | None:
-        return self.category_of.get(self.site.articles[slug].category)
-
 
 def json_script(data: object) -> Markup:
     """JSON for a <script> element: `<`, `>` and `&` escaped so content cannot close it."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
-
-
-def figure_of(image: Image, src_href: str | None, size: tuple[int, int] | None) -> Figure:
-    width, height = size if size else (None, None)
-    return Figure(image.alt, image.caption, image.credit, src_href if size or src_href else None, width, height)

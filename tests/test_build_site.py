@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -66,7 +67,25 @@ def test_article_page_content(tmp_path):
               or "wa.me" in url or "linkedin.com" in url or "x.com/intent" in url or url.startswith("mailto:")]
     assert len(shares) == 6
     assert "<script src" not in html
-    assert '"@type": "NewsArticle"' in html and '"articleSection": "سياسة"' in html
+    jsonld = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert (jsonld["@type"], jsonld["articleSection"], jsonld["headline"]) == ("NewsArticle", "سياسة", SEED_TITLE)
+    assert jsonld["datePublished"] == "2025-02-18" and jsonld["publisher"]["name"] == "خَبَرَيْن"
+
+
+def test_archive_404_and_home(tmp_path):
+    site = _three(tmp_path)
+    _build(site)
+    out = site / "output"
+    archive = (out / "archive" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/archive/2025/11/">نوفمبر 2025</a>' in archive and "فبراير 2025" in archive
+    month = (out / "archive" / "2025" / "02" / "index.html").read_text(encoding="utf-8")
+    assert "أرشيف فبراير 2025" in month and SEED_TITLE in month
+    missing = (out / "404.html").read_text(encoding="utf-8")
+    assert 'dir="rtl"' in missing and "الصفحة غير موجودة" in missing
+    home = (out / "index.html").read_text(encoding="utf-8")
+    latest = home.split('id="latest-heading"')[1].split("</section>")[0]
+    assert latest.index("جمهوريون") < latest.index("المنتخب يفوز") < latest.index(SEED_TITLE)
+    assert '<a href="/sport/">رياضة</a></h2>' in home and '<a href="/politics/">سياسة</a></h2>' in home
 
 
 def test_related_block_own_items_first_then_similar(tmp_path):
