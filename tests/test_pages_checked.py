@@ -141,3 +141,12 @@ def test_demo_see_also_and_related_link_across_the_archive(demo_output):
     related = (vote / "index.html").read_text(encoding="utf-8").split('id="related-heading"')[1]
     assert related.count('<article class="card') == 4
     assert f'href="{quote("/" + SEED_SLUG + "/")}"' in related
+
+
+def test_demo_image_with_a_file_has_size_and_lazy_loading(demo_output):
+    folder = demo_output / "المنتخب-يحسم-بطاقة-التأهل-بفوز-متأخر-على-ملعبه"
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    img = html.split('<figure class="figure">')[1].split(">")[0]
+    assert 'width="600" height="400" loading="lazy"' in img
+    assert (folder / "01-stadium-crowd.png").is_file()
+    assert html.count("<figure") == 2 and html.count("<img") == 1 + html.count('class="card-image"')
