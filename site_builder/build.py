@@ -7,6 +7,7 @@ output/ is replaced only when the build succeeded.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -16,12 +17,13 @@ from typing import Any
 
 from . import config as config_mod
 from .assets import collect_figures, static_files
-from .content import read_article
+from .cache import BuildState, ParsedFile, Signer, code_digest, global_digest
+from .content import parse_bytes
 from .errors import Problem, SiteError
 from .indexes import build_site
 from .model import Article, Site
 from .output import StagedOutput
-from .plan import plan
+from .plan import PageSpec, plan
 from .render import Renderer, make_environment
 from .urls import Urls, output_file
 from .views import Views
@@ -39,6 +41,9 @@ class BuildResult:
     files: int = 0
     bytes: int = 0
     written: bool = False
+    rendered: int = 0  # pages rendered this time
+    reused: int = 0  # pages taken unchanged from the previous output
+    changed: list[str] = field(default_factory=list)  # output files whose bytes changed
 
     @property
     def errors(self) -> list[Problem]:
@@ -46,14 +51,20 @@ class BuildResult:
 
 
 def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None = None, strict: bool = False,
-          progress: Progress | None = None) -> BuildResult:
-    """Build the site in `root` into `out` (default root/output)."""
+          progress: Progress | None = None, state: BuildState | None = None) -> BuildResult:
+    """Build the site in `root` into `out` (default root/output).
+
+    With the `state` of a previous build into the same folder, pages whose
+    inputs did not change are taken from that output instead of re-rendered.
+    """
+    state = state if state is not None else BuildState()
     result = BuildResult()
     clock = _Clock(result.timings)
+    out = (out or root / "output").resolve()
     with clock("config"):
         config = config_mod.load(root, overrides)
     with clock("parse"):
-        articles = _parse_all(root / config.content_dir, root, result.problems)
+        articles = _parse_all(root / config.content_dir, root, result.problems, state)
     with clock("index"):
         site, problems = build_site(articles, config)
         result.problems += problems
@@ -61,42 +72,73 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
         figures, images = collect_figures(site, root / config.content_dir, root, result.problems, links)
     with clock("plan"):
         specs = plan(site, config)
+        templates = root / config.templates_dir
+        digests = {slug: state.parsed[rel].digest for slug, rel in site.origins.items()}
+        signer = Signer(site, digests, figures, global_digest(config, templates, code_digest()))
     if _failed(result, strict):
         return result
     with clock("render"):
-        env = make_environment(root / config.templates_dir)
-        renderer = Renderer(site, config, Views(site, config, figures), env, specs)
-        with StagedOutput(out or root / "output") as staged:
-            for done, spec in enumerate(specs, 1):
-                staged.write(output_file(spec.path), renderer.render(spec))
-                result.pages[spec.kind] += 1
-                if progress:
-                    progress(done, len(specs))
+        renderer = Renderer(site, config, Views(site, config, figures), make_environment(templates), specs)
+        previous = out if state.output == out and out.is_dir() else None
+        with StagedOutput(out, previous) as staged:
+            signatures = _write_pages(specs, renderer, signer, state, staged, result, progress)
             for rel, source in [*images, *static_files(root / config.static_dir)]:
                 staged.copy(rel, source)
             _report_unresolved(renderer.unresolved, site, result.problems)
             if _failed(result, strict):
                 return result
             staged.commit()
-    result.files, result.bytes, result.written = staged.files, staged.bytes, True
+    state.signatures, state.output = signatures, out
+    result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     return result
 
 
-def _parse_all(content: Path, root: Path, problems: list[Problem]) -> list[tuple[str, Article]]:
+def _write_pages(specs: list[PageSpec], renderer: Renderer, signer: Signer, state: BuildState,
+                 staged: StagedOutput, result: BuildResult, progress: Progress | None) -> dict[str, str]:
+    """Render what changed, reuse what did not; return every page's signature."""
+    signatures = {}
+    for done, spec in enumerate(specs, 1):
+        rel = output_file(spec.path)
+        signatures[rel] = signature = signer.page(spec)
+        if state.signatures.get(rel) == signature and staged.reuse(rel):
+            result.reused += 1
+        else:
+            staged.write(rel, renderer.render(spec))
+            result.rendered += 1
+        result.pages[spec.kind] += 1
+        if progress:
+            progress(done, len(specs))
+    return signatures
+
+
+def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildState) -> list[tuple[str, Article]]:
+    """Every content file as an Article; a file unchanged since the last build is not re-read."""
     if not content.is_dir():
         raise SiteError("content folder not found", content)
     articles = []
+    parsed: dict[str, ParsedFile] = {}
     for path in sorted(content.rglob("*.md")):
         rel = path.relative_to(root).as_posix()
         if any(part.startswith(".") for part in path.relative_to(content).parts):
             continue
         try:
-            articles.append((rel, read_article(path, rel)))
+            parsed[rel] = _parsed(path, rel, state.parsed.get(rel))
+            articles.append((rel, parsed[rel].article))
         except SiteError as err:
             problems.append(Problem.from_error(err if err.path else err.at(rel)))
         except OSError as err:
             problems.append(Problem("error", err.strerror or str(err), rel))
+    state.parsed = parsed
     return articles
+
+
+def _parsed(path: Path, rel: str, cached: ParsedFile | None) -> ParsedFile:
+    info = path.stat()
+    stamp = (info.st_mtime_ns, info.st_size)
+    if cached is not None and cached.stamp == stamp:
+        return cached
+    raw = path.read_bytes()
+    return ParsedFile(stamp, hashlib.sha256(raw).hexdigest(), parse_bytes(raw, rel))
 
 
 def _report_unresolved(unresolved: dict[str, list[str]], site: Site, problems: list[Problem]) -> None:

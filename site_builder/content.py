@@ -21,7 +21,11 @@ KNOWN_KEYS = frozenset(("title", "slug", "date", "date_source", "category", "sum
 
 def read_article(path: Path, rel: str) -> Article:
     """Read one content file; `rel` is how errors name it (relative to the site)."""
-    raw = path.read_bytes()
+    return parse_bytes(path.read_bytes(), rel)
+
+
+def parse_bytes(raw: bytes, rel: str) -> Article:
+    """A content file's bytes into an Article: UTF-8 (BOM allowed), no NUL, not empty."""
     if b"\x00" in raw:
         raise SiteError("binary file (NUL byte), not Markdown", rel)
     try:

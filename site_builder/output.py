@@ -17,8 +17,10 @@ from .errors import SiteError
 class StagedOutput:
     """Collects one build's files beside `out` and replaces `out` with them in commit()."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, previous: Path | None = None):
         self.out = out.resolve()
+        self.previous = previous  # the last build's output, to reuse unchanged files from
+        self.changed: list[str] = []
         self.stage = self.out.parent / f".{self.out.name}.building"
         self.old = self.out.parent / f".{self.out.name}.old"
         self.files = 0
@@ -45,16 +47,44 @@ class StagedOutput:
         target = self.path_for(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        self.files += 1
-        self.bytes += len(data)
+        os.chmod(target, 0o644)
+        self._count(rel, target, data)
 
     def copy(self, rel: str, source: Path) -> None:
+        """Copy a file in; one unchanged since the previous build is linked instead."""
+        old = self.previous / rel if self.previous else None
+        same = old is not None and old.is_file() and _same_file(old, source)
+        if not (same and self.reuse(rel)):
+            target = self.path_for(rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)  # keeps the time, so the next build can compare
+            os.chmod(target, 0o644)
+            self._count(rel, target, None)
+
+    def reuse(self, rel: str) -> bool:
+        """Take `rel` from the previous output unchanged (a hard link, gone with the old
+        folder at commit); False when there is nothing to take."""
+        old = self.previous / rel if self.previous else None
+        if old is None or not old.is_file():
+            return False
         target = self.path_for(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        os.chmod(target, 0o644)
+        try:
+            os.link(old, target)
+        except OSError:
+            shutil.copyfile(old, target)
+            os.chmod(target, 0o644)
         self.files += 1
         self.bytes += target.stat().st_size
+        return True
+
+    def _count(self, rel: str, target: Path, data: bytes | None) -> None:
+        self.files += 1
+        size = len(data) if data is not None else target.stat().st_size
+        self.bytes += size
+        old = self.previous / rel if self.previous else None
+        if old is None or not old.is_file() or old.stat().st_size != size or old.read_bytes() != target.read_bytes():
+            self.changed.append(rel)
 
     def commit(self) -> None:
         """Swap the staged build in: two renames, then the old build is removed."""
@@ -63,6 +93,12 @@ class StagedOutput:
             os.rename(self.out, self.old)
         os.rename(self.stage, self.out)
         shutil.rmtree(self.old, ignore_errors=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Same size and modification time: the cheap test rsync uses."""
+    sa, sb = a.stat(), b.stat()
+    return sa.st_size == sb.st_size and sa.st_mtime_ns == sb.st_mtime_ns
 
 
 def recover(out: Path) -> None:

@@ -11,19 +11,23 @@ from dataclasses import dataclass
 from . import urls
 from .config import SiteConfig
 from .model import Site
+from .text import SEE_ALSO_LABEL, fold, see_also_title
 
 SITEMAP_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One output file: its site-relative path, its kind and the key of what it shows."""
+    """One output file: its site-relative path, its kind, the key of what it shows, and
+    its dependencies: the articles (by slug) or facts (strings starting with "?") that
+    its bytes are made from, besides templates and config."""
 
     path: str
     kind: str
     key: tuple = ()
     page: int = 1
     pages: int = 1
+    deps: tuple[str, ...] = ()
 
 
 def pages_needed(count: int, per_page: int) -> int:
@@ -32,30 +36,61 @@ def pages_needed(count: int, per_page: int) -> int:
 
 def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
     """All pages, in a stable order: two builds of one site plan the same list."""
-    specs = [PageSpec(urls.article(slug), "article", (slug,)) for slug in site.order]
+    neighbours = _neighbours(site)
+    specs = [PageSpec(urls.article(slug), "article", (slug,), deps=_article_deps(site, slug, neighbours))
+             for slug in site.order]
+    per = config.per_page
     for cat in site.categories:
-        total = pages_needed(len(cat.articles), config.per_page)
-        specs += [PageSpec(urls.category(cat.slug, n), "category", (cat.slug,), n, total)
-                  for n in range(1, total + 1)]
-        specs.append(PageSpec(urls.category_feed(cat.slug), "category_feed", (cat.slug,)))
+        total = pages_needed(len(cat.articles), per)
+        specs += [PageSpec(urls.category(cat.slug, n), "category", (cat.slug,), n, total,
+                           cat.articles[(n - 1) * per: n * per]) for n in range(1, total + 1)]
+        specs.append(PageSpec(urls.category_feed(cat.slug), "category_feed", (cat.slug,),
+                              deps=cat.articles[: config.feed_size]))
     for month in site.months:
-        total = pages_needed(len(month.articles), config.per_page)
+        total = pages_needed(len(month.articles), per)
         specs += [PageSpec(urls.archive_month(month.year, month.month, n), "month", (month.year, month.month),
-                           n, total) for n in range(1, total + 1)]
+                           n, total, month.articles[(n - 1) * per: n * per]) for n in range(1, total + 1)]
+    home = site.order[: config.home_latest] + tuple(
+        s for c in site.categories if c.in_menu for s in c.articles[: config.home_per_category])
     specs += [
-        PageSpec(urls.archive_index(), "archive"),
-        PageSpec("", "home"),
-        PageSpec("404.html", "not_found"),
-        PageSpec("feed.xml", "feed"),
+        PageSpec(urls.archive_index(), "archive", deps=tuple(f"?{m.year}-{m.month}:{len(m.articles)}"
+                                                             for m in site.months)),
+        PageSpec("", "home", deps=home),
+        PageSpec("404.html", "not_found", deps=site.order[:4]),
+        PageSpec("feed.xml", "feed", deps=site.order[: config.feed_size]),
         PageSpec("robots.txt", "robots"),
     ]
-    parts = pages_needed(len(sitemap_paths(specs)), SITEMAP_LIMIT)
+    listed = sitemap_paths(specs)
+    parts = pages_needed(len(listed), SITEMAP_LIMIT)
     if parts == 1:
-        specs.append(PageSpec("sitemap.xml", "sitemap", (), 1, 1))
+        specs.append(PageSpec("sitemap.xml", "sitemap", (), 1, 1, (*site.order, *(f"?{p}" for p in listed))))
     else:
-        specs += [PageSpec(f"sitemap-{n}.xml", "sitemap", (), n, parts) for n in range(1, parts + 1)]
+        for n in range(1, parts + 1):
+            chunk = listed[(n - 1) * SITEMAP_LIMIT: n * SITEMAP_LIMIT]
+            slugs = tuple(p[:-1] for p in chunk if p[:-1] in site.articles)
+            specs.append(PageSpec(f"sitemap-{n}.xml", "sitemap", (), n, parts, (*slugs, *(f"?{p}" for p in chunk))))
         specs.append(PageSpec("sitemap.xml", "sitemap_index", (), 1, parts))
     return specs
+
+
+def _neighbours(site: Site) -> dict[str, tuple[str, ...]]:
+    """Each article's newer and older article in its category (prev/next links)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for cat in site.categories:
+        for i, slug in enumerate(cat.articles):
+            found[slug] = cat.articles[max(0, i - 1): i] + cat.articles[i + 1: i + 2]
+    return found
+
+
+def _article_deps(site: Site, slug: str, neighbours: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The article, its related and neighbour articles, and how each see-also line resolves."""
+    related = tuple(e.slug for e in site.related.get(slug, ()) if e.slug)
+    see_also = []
+    for line in site.articles[slug].body.splitlines():
+        title = see_also_title(line.replace("\\", "")) if line.startswith(SEE_ALSO_LABEL[:4]) else None
+        if title:
+            see_also.append(site.by_title.get(fold(title)) or f"?missing:{fold(title)}")
+    return (slug, *related, *neighbours.get(slug, ()), *see_also)
 
 
 def sitemap_paths(specs: list[PageSpec]) -> list[str]:

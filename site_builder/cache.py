@@ -1,0 +1,84 @@
+"""What the last build was made from, so the next one renders only what changed.
+
+Every output page gets a signature: a digest of the templates, config and code
+(the "global" part) and of exactly what the page shows (its PageSpec deps: an
+article's own bytes for its page, its card fields for lists and feeds). A page
+whose signature is unchanged is taken from the previous output as it is. The
+state lives in memory for `serve`; it never decides output on its own, it only
+lets a build skip work, so a missing or stale state just means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .config import SiteConfig
+from .model import Article, Site
+from .plan import PageSpec
+from .views import Figure
+
+
+@dataclass
+class ParsedFile:
+    """A content file as last parsed, keyed by its stat so unchanged files are not re-read."""
+
+    stamp: tuple[int, int]  # (mtime_ns, size)
+    digest: str
+    article: Article
+
+
+@dataclass
+class BuildState:
+    """Carried from one build to the next by a long-running process."""
+
+    parsed: dict[str, ParsedFile] = field(default_factory=dict)
+    signatures: dict[str, str] = field(default_factory=dict)  # output file -> signature
+    output: Path | None = None  # the output folder those signatures describe
+
+
+def code_digest() -> str:
+    """The package's own source: a new version of the code re-renders everything."""
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def global_digest(config: SiteConfig, templates: Path, code: str) -> str:
+    """Templates, config and code: what every page depends on."""
+    h = hashlib.sha256(code.encode())
+    h.update(repr(config).encode())
+    for path in sorted(templates.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(templates)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+class Signer:
+    """Computes page signatures for one build."""
+
+    def __init__(self, site: Site, digests: dict[str, str], figures: dict[str, tuple[Figure, ...]], base: str):
+        self.site, self.digests, self.figures, self.base = site, digests, figures, base
+        self._cards: dict[str, str] = {}
+
+    def card(self, slug: str) -> str:
+        """What a card of this article shows: title, summary, category, date, first image."""
+        if slug not in self._cards:
+            a = self.site.articles[slug]
+            image = next((f for f in self.figures.get(slug, ()) if f.src), None)
+            self._cards[slug] = repr((a.title, a.summary, a.category, a.date, image, self.site.origins.get(slug)))
+        return self._cards[slug]
+
+    def page(self, spec: PageSpec) -> str:
+        h = hashlib.sha256(self.base.encode())
+        h.update(repr((spec.kind, spec.path, spec.key, spec.page, spec.pages)).encode())
+        if spec.kind == "article":
+            slug = spec.key[0]
+            h.update(self.digests.get(slug, "").encode() + repr(self.figures.get(slug)).encode())
+            h.update(repr(self.site.related.get(slug)).encode())
+        for dep in spec.deps:
+            h.update(b"\0" + (dep.encode() if dep.startswith("?") else self.card(dep).encode()))
+        return h.hexdigest()
