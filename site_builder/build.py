@@ -11,6 +11,7 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,11 +52,14 @@ class BuildResult:
 
 
 def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None = None, strict: bool = False,
-          progress: Progress | None = None, state: BuildState | None = None) -> BuildResult:
+          progress: Progress | None = None, state: BuildState | None = None,
+          swap_lock: AbstractContextManager[Any] | None = None) -> BuildResult:
     """Build the site in `root` into `out` (default root/output).
 
     With the `state` of a previous build into the same folder, pages whose
     inputs did not change are taken from that output instead of re-rendered.
+    `swap_lock` is held while the new output replaces the old (the dev server
+    holds it while reading files, so no request sees the swap half done).
     """
     state = state if state is not None else BuildState()
     result = BuildResult()
@@ -87,7 +91,8 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
             _report_unresolved(renderer.unresolved, site, result.problems)
             if _failed(result, strict):
                 return result
-            staged.commit()
+            with swap_lock or nullcontext():
+                staged.commit()
     state.signatures, state.output = signatures, out
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     return result

@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_import(commands)
     _add_build(commands)
+    _add_serve(commands)
     return parser
 
 
@@ -89,6 +90,46 @@ def _run_build(args: argparse.Namespace) -> int:
     passes = " ".join(f"{name} {t:.2f}s" for name, t in result.timings.items())
     print(f"built {sum(result.pages.values())} pages ({kinds}); {result.files} files, "
           f"{result.bytes / 1e6:.1f} MB in {seconds:.2f}s [{passes}]", file=sys.stderr)
+    return 0
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser(
+        "serve", help="preview the site locally, rebuilding and reloading on every change",
+        description="Build the site, serve it like GitHub Pages would and reload open pages when content, "
+                    "templates, static files or site.yml change.",
+    )
+    cmd.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
+    cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    cmd.add_argument("--base-url", help="serve as if published at this URL (its path becomes the base path)")
+    cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
+    cmd.set_defaults(handler=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    import threading
+    import webbrowser
+
+    from .serve import DevServer
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"site-builder: warning: serving on {args.host}: other machines can reach this preview",
+              file=sys.stderr)
+    overrides = {"base_url": args.base_url} if args.base_url is not None else None
+    server = DevServer(args.site, args.host, args.port, overrides, log=lambda m: print(m, file=sys.stderr))
+    try:
+        url = server.start()
+        print(f"serving {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        if args.open:
+            webbrowser.open(url)
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("stopping", file=sys.stderr)
+    except OSError as err:
+        raise SiteError(f"cannot serve on {args.host}:{args.port}: {err.strerror or err}") from None
+    finally:
+        server.shutdown()
     return 0
 
 
