@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,7 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
         result.problems += problems
         links = Urls(config.base_path, config.site_url)
         figures, images = collect_figures(site, root / config.content_dir, root, result.problems, links)
+        result.problems = _apply_levels(result.problems, config.checks)
     with clock("plan"):
         specs = plan(site, config)
         templates = root / config.templates_dir
@@ -89,6 +90,7 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
             for rel, source in [*images, *static_files(root / config.static_dir)]:
                 staged.copy(rel, source)
             _report_unresolved(renderer.unresolved, site, result.problems)
+            result.problems = _apply_levels(result.problems, config.checks)
             if _failed(result, strict):
                 return result
             with swap_lock or nullcontext():
@@ -150,11 +152,16 @@ def _report_unresolved(unresolved: dict[str, list[str]], site: Site, problems: l
     for slug, titles in sorted(unresolved.items()):
         for title in titles:
             problems.append(Problem("warning", f"see-also «{title}» is not in the archive (shown as text)",
-                                    site.origins.get(slug)))
+                                    site.origins.get(slug), check="unresolved_see_also"))
 
 
 def _failed(result: BuildResult, strict: bool) -> bool:
-    return bool(result.errors) or (strict and bool(result.problems))
+    return bool(result.errors) or (strict and any(p.level == "warning" for p in result.problems))
+
+
+def _apply_levels(problems: list[Problem], checks: dict[str, str]) -> list[Problem]:
+    """Give each problem of a named check the level site.yml sets for that check."""
+    return [replace(p, level=checks[p.check]) if p.check in checks else p for p in problems]
 
 
 class _Clock:

@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_import(commands)
     _add_build(commands)
     _add_serve(commands)
+    _add_deploy(commands)
     return parser
 
 
@@ -130,6 +131,51 @@ def _run_serve(args: argparse.Namespace) -> int:
         raise SiteError(f"cannot serve on {args.host}:{args.port}: {err.strerror or err}") from None
     finally:
         server.shutdown()
+    return 0
+
+
+def _add_deploy(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser(
+        "deploy", help="build and publish the site to a gh-pages branch",
+        description="Build the site, check it is fit for GitHub Pages, commit exactly the built files to a "
+                    "branch (without touching your working tree or index) and push it.",
+    )
+    cmd.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
+    cmd.add_argument("--base-url", help="URL the site will be served from (default: base_url of site.yml)")
+    cmd.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
+    cmd.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
+    cmd.add_argument("--cname", metavar="DOMAIN", help="custom domain: writes CNAME and serves from its root")
+    cmd.add_argument("--message", default="Publish the archive", help="commit message")
+    cmd.add_argument("--no-push", dest="push", action="store_false", help="commit to the branch but do not push")
+    cmd.set_defaults(handler=_run_deploy)
+
+
+def _run_deploy(args: argparse.Namespace) -> int:
+    from .build import build
+    from .config import load
+    from .deploy import DeployOptions, check_output, publish, push, repository_of
+
+    repo = repository_of(args.site)
+    base_url = args.base_url if args.base_url is not None else (f"https://{args.cname}/" if args.cname else None)
+    overrides = {"base_url": base_url} if base_url is not None else None
+    result = build(args.site, None, overrides, strict=False, progress=None)
+    _print_problems(result.problems)
+    if not result.written:
+        print("deploy stopped: the build failed; nothing was published", file=sys.stderr)
+        return 1
+    out = args.site / "output"
+    problems = check_output(out, load(args.site, overrides).base_url)
+    _print_problems(problems)
+    if any(p.level == "error" for p in problems):
+        print("deploy stopped: the output is not fit to publish; nothing was published", file=sys.stderr)
+        return 1
+    options = DeployOptions(args.branch, args.remote, args.cname, args.message, args.push)
+    commit = publish(repo, out, options)
+    print(f"{options.branch}: {'new commit ' + commit[:12] if commit else 'unchanged, no new commit'}",
+          file=sys.stderr)
+    if options.push:
+        push(repo, options)
+        print(f"pushed {options.branch} to {options.remote}", file=sys.stderr)
     return 0
 
 

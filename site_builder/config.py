@@ -18,6 +18,8 @@ from .errors import Problem, SiteError
 from .text import slugify
 
 CONFIG_NAME = "site.yml"
+CHECKS = ("unresolved_see_also", "unknown_category", "missing_credit", "missing_image")
+LEVELS = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class SiteConfig:
     feed_size: int = 20
     # Time zone that dates without a time of day are in (IANA name).
     timezone: str = "Asia/Riyadh"
+    # How serious each named check is: error, warning (fails --strict) or info (reported only).
+    # A partial mirror may set unresolved_see_also: info, as its pages link to ones it lacks.
+    checks: dict[str, str] = field(default_factory=dict)
     # Folders, relative to the site.
     content_dir: str = "content"
     templates_dir: str = "templates"
@@ -134,6 +139,8 @@ def _check(data: dict[str, Any]) -> list[tuple[str, str]]:
 def _check_value(key: str, value: Any) -> str | None:
     if key == "menu":
         return _check_menu(value)
+    if key == "checks":
+        return _check_checks(value)
     expected = type(getattr(SiteConfig, key))
     if expected is int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -150,6 +157,17 @@ def _check_value(key: str, value: Any) -> str | None:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             return f"unknown time zone {value!r}"
+    return None
+
+
+def _check_checks(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"expected a mapping of check names ({', '.join(CHECKS)}) to levels"
+    for name, level in value.items():
+        if name not in CHECKS:
+            return f"unknown check {name!r} (known: {', '.join(CHECKS)})"
+        if level not in LEVELS:
+            return f"level of {name} must be one of {', '.join(LEVELS)}, got {level!r}"
     return None
 
 

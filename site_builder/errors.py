@@ -45,10 +45,11 @@ class UsageError(SiteError):
 class Problem:
     """A warning or error found while working, reported at the end of a run."""
 
-    level: str  # "error" or "warning"
+    level: str  # "error", "warning" or "info"
     message: str
     path: str | None = None
     line: int | None = None
+    check: str | None = None  # the named check that found it, whose level site.yml may set
 
     def __str__(self) -> str:
         where = location(self.path, self.line)

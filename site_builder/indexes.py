@@ -79,17 +79,19 @@ def _categories(by_slug: Mapping[str, Article], order: tuple[str, ...], config: 
     for name in sorted(members):
         if fold(name) in known and name not in {c.name for c in cats}:
             first = origin[members[name][0]]
-            problems.append(Problem("warning", f"category {name!r} is spelled unlike the menu's", first))
+            problems.append(Problem("warning", f"category {name!r} is spelled unlike the menu's", first,
+                                    check="unknown_category"))
         if name in {c.name for c in cats}:
             continue
         if not name:
             for slug in members[name]:
-                problems.append(Problem("warning", "no category", origin[slug]))
+                problems.append(Problem("warning", "no category", origin[slug], check="unknown_category"))
             continue
         slug = slugify(name)
         if slug in menu_slugs or slug in urls.RESERVED or slug in by_slug:
             slug = f"{slug}-{len(cats)}"
-        problems.append(Problem("warning", f"unknown category {name!r} (not in the menu)", origin[members[name][0]]))
+        problems.append(Problem("warning", f"unknown category {name!r} (not in the menu)", origin[members[name][0]],
+                                check="unknown_category"))
         cats.append(Category(name, slug, False, tuple(members[name])))
     return tuple(cats)
 

@@ -74,10 +74,11 @@ class _Collector(HTMLParser):
         self.chunks.append(data)
 
 
-def parse_page(path: Path) -> Page:
+def parse_page(path: Path, text: str | None = None) -> Page:
+    """Links, visible text and <html> attributes of a page (read from `path` unless `text` is given)."""
     page = Page(path)
     collector = _Collector(page)
-    collector.feed(path.read_text(encoding="utf-8"))
+    collector.feed(path.read_text(encoding="utf-8") if text is None else text)
     page.text = " ".join(" ".join(collector.chunks).split())
     return page
 
