@@ -106,7 +106,8 @@ def publish(repo: Path, out: Path, options: DeployOptions) -> str | None:
         tree = git.run("write-tree", env=env)
     if parent and git.run("rev-parse", f"{parent}^{{tree}}") == tree:
         return None
-    commit = git.run("commit-tree", tree, *(("-p", parent) if parent else ()), "-m", options.message)
+    commit = git.run("commit-tree", tree, *(("-p", parent) if parent else ()), "-m", options.message,
+                     env=git.identity())
     git.run("update-ref", f"refs/heads/{options.branch}", commit, *((parent,) if parent else ()))
     return commit
 
@@ -128,6 +129,14 @@ class _Git:
             message = result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
             raise SiteError(f"git {args[0]}: {message}")
         return result.stdout.decode("utf-8").strip()
+
+    def identity(self) -> dict[str, str]:
+        """The user's git identity, or a neutral one on a machine that has none set up."""
+        if self.try_run("var", "GIT_COMMITTER_IDENT") and self.try_run("var", "GIT_AUTHOR_IDENT"):
+            return {}
+        name, email = "site-builder", "site-builder@localhost"
+        return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+                "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
 
     def try_run(self, *args: str) -> str | None:
         try:

@@ -17,10 +17,11 @@ def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
     """Run `python -m site_builder ARGS` as a user would, capturing its output."""
     return subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=cwd or ROOT,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env=env)
 
 
 CHROMIUM = Path("/usr/bin/chromium")

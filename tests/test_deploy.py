@@ -74,9 +74,12 @@ def test_deploy_commits_exactly_the_built_files_and_leaves_the_checkout_alone(re
     assert _snapshot(site)[1:] == before[1:]
 
 
-def test_no_push_commits_locally_without_cname(repo):
+def test_no_push_commits_locally_without_cname(repo, tmp_path):
     site, remote = repo
-    result = run_cli("deploy", "--site", str(site), "--no-push", "--branch", "pages")
+    home = tmp_path / "empty-home"  # a machine where git knows no user name
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "XDG_CONFIG_HOME": str(home)}
+    result = run_cli("deploy", "--site", str(site), "--no-push", "--branch", "pages", env=env)
     assert result.returncode == 0, result.stderr
     files = git(site, "ls-tree", "-r", "--name-only", "pages").splitlines()
     assert ".nojekyll" in files and "CNAME" not in files and "index.html" in files
