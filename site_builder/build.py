@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from .model import Article, Site
 from .output import StagedOutput
 from .plan import PageSpec, plan
 from .render import Renderer, make_environment
+from .search import build_index
 from .urls import Urls, output_file
 from .views import Views
 
@@ -87,6 +88,8 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
         previous = out if state.output == out and out.is_dir() else None
         with StagedOutput(out, previous) as staged:
             signatures = _write_pages(specs, renderer, signer, state, staged, result, progress)
+            with clock("search"):
+                search = _write_search(site, renderer, signer, state, staged)
             for rel, source in [*images, *static_files(root / config.static_dir)]:
                 staged.copy(rel, source)
             _report_unresolved(renderer.unresolved, site, result.problems)
@@ -96,6 +99,7 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
             with swap_lock or nullcontext():
                 staged.commit()
     state.signatures, state.output = signatures, out
+    state.search_signature, state.search_files = search
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     return result
 
@@ -116,6 +120,19 @@ def _write_pages(specs: list[PageSpec], renderer: Renderer, signer: Signer, stat
         if progress:
             progress(done, len(specs))
     return signatures
+
+
+def _write_search(site: Site, renderer: Renderer, signer: Signer, state: BuildState,
+                  staged: StagedOutput) -> tuple[str, list[str]]:
+    """The search index: reused whole when no article and nothing global changed."""
+    signature = signer.index()
+    if state.search_signature == signature and all(staged.reuse(rel) for rel in state.search_files):
+        return signature, state.search_files
+    files = []
+    for rel, data in build_index(site, renderer.search_docs()):
+        staged.write(rel, data)
+        files.append(rel)
+    return signature, files
 
 
 def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildState) -> list[tuple[str, Article]]:
@@ -165,17 +182,15 @@ def _apply_levels(problems: list[Problem], checks: dict[str, str]) -> list[Probl
 
 
 class _Clock:
-    """`with clock("pass"):` adds the pass's wall time to timings."""
+    """`with clock("pass"):` adds the pass's wall time to timings (passes may nest)."""
 
     def __init__(self, timings: dict[str, float]):
         self.timings = timings
 
-    def __call__(self, name: str) -> _Clock:
-        self.name = name
-        return self
-
-    def __enter__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        self.timings[self.name] = self.timings.get(self.name, 0.0) + time.perf_counter() - self.start
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start

@@ -37,6 +37,8 @@ class BuildState:
     parsed: dict[str, ParsedFile] = field(default_factory=dict)
     signatures: dict[str, str] = field(default_factory=dict)  # output file -> signature
     output: Path | None = None  # the output folder those signatures describe
+    search_signature: str = ""  # what the search index was built from
+    search_files: list[str] = field(default_factory=list)
 
 
 def code_digest() -> str:
@@ -71,6 +73,13 @@ class Signer:
             image = next((f for f in self.figures.get(slug, ()) if f.src), None)
             self._cards[slug] = repr((a.title, a.summary, a.category, a.date, image, self.site.origins.get(slug)))
         return self._cards[slug]
+
+    def index(self) -> str:
+        """The search index shows every article's text and card fields."""
+        h = hashlib.sha256(self.base.encode())
+        for slug in self.site.order:
+            h.update(self.digests.get(slug, "").encode() + self.card(slug).encode())
+        return h.hexdigest()
 
     def page(self, spec: PageSpec) -> str:
         h = hashlib.sha256(self.base.encode())

@@ -46,6 +46,7 @@ class StagedOutput:
     def write(self, rel: str, data: bytes) -> None:
         target = self.path_for(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # never write through a link shared with the previous output
         target.write_bytes(data)
         os.chmod(target, 0o644)
         self._count(rel, target, data)
@@ -57,6 +58,7 @@ class StagedOutput:
         if not (same and self.reuse(rel)):
             target = self.path_for(rel)
             target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
             shutil.copy2(source, target)  # keeps the time, so the next build can compare
             os.chmod(target, 0o644)
             self._count(rel, target, None)
@@ -69,6 +71,7 @@ class StagedOutput:
             return False
         target = self.path_for(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
         try:
             os.link(old, target)
         except OSError:

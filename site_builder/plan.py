@@ -59,6 +59,7 @@ def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
         PageSpec("404.html", "not_found", deps=site.order[:4]),
         PageSpec("feed.xml", "feed", deps=site.order[: config.feed_size]),
         PageSpec("robots.txt", "robots"),
+        PageSpec("search/", "search"),
     ]
     listed = sitemap_paths(specs)
     parts = pages_needed(len(listed), SITEMAP_LIMIT)

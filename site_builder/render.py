@@ -52,7 +52,7 @@ class Renderer:
             "article": self._article, "category": self._category, "month": self._month,
             "archive": self._archive, "home": self._home, "not_found": self._not_found,
             "feed": self._feed, "category_feed": self._category_feed, "robots": self._robots,
-            "sitemap": self._sitemap, "sitemap_index": self._sitemap_index,
+            "sitemap": self._sitemap, "sitemap_index": self._sitemap_index, "search": self._search,
         }
 
     def render(self, spec: PageSpec) -> bytes:
@@ -84,6 +84,7 @@ class Renderer:
             "lang": self.config.language, "dir": self.config.direction,
             "home": href(""), "archive": href(urls.archive_index()), "feed": href("feed.xml"),
             "css": href("static/css/site.css"), "menu": self.views.menu(current),
+            "search": href("search/"), "search_js": href("static/js/search.js"), "search_index": href("search/"),
         }
 
     def _crumbs(self, *links: Any) -> list[Any]:
@@ -168,6 +169,23 @@ class Renderer:
                                        "name": self.config.title, "url": self.views.urls.absolute(""),
                                        "inLanguage": self.config.language})}
         return self._html("home.html", spec, "", page=page, breadcrumb=[], latest=latest, sections=sections)
+
+    def _search(self, spec: PageSpec) -> bytes:
+        crumbs = self._crumbs(Link("البحث", self.views.urls.href("search/"), True))
+        categories = [c.name for c in self.site.categories if c.articles]
+        return self._html("search.html", spec, None, page={"title": "البحث في الأرشيف"}, breadcrumb=crumbs,
+                          categories=categories)
+
+    def search_docs(self) -> list[dict[str, str]]:
+        """Display fields of every article, newest first, for the search index."""
+        docs = []
+        for slug in self.site.order:
+            article = self.site.articles[slug]
+            summary = article.summary if len(article.summary) <= 220 else article.summary[:219].rsplit(" ", 1)[0] + "…"
+            docs.append({"url": self.views.article_href(slug), "title": article.title, "category": article.category,
+                         "date": self.views.date_iso(article), "date_text": self.views.date_text(article),
+                         "summary": summary})
+        return docs
 
     def _not_found(self, spec: PageSpec) -> bytes:
         latest = [self.views.card(s) for s in self.site.order[:4]]

@@ -63,7 +63,8 @@ def test_every_page_passes_the_nu_html_checker(demo_output):
     assert errors == [], "\n".join(errors[:20])
 
 
-PAGES = {"home": "/", "category": "/politics/", "article": f"/{quote(SEED_SLUG)}/"}
+PAGES = {"home": "/", "category": "/politics/", "article": f"/{quote(SEED_SLUG)}/",
+         "search": f"/search/?q={quote('الدبلوماسي')}"}
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -74,6 +75,8 @@ def test_screenshots_rtl_nothing_overflows(browser, server, name, width):
     page.on("request", lambda r: requests.append(r.url))
     response = page.goto(server + PAGES[name])
     assert response is not None and response.status == 200
+    if name == "search":
+        page.wait_for_selector(".search-result")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
     assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
@@ -99,6 +102,8 @@ def test_axe_finds_no_serious_violations(browser, server, name):
     _need(AXE, "npm install")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + PAGES[name])
+    if name == "search":
+        page.wait_for_selector(".search-result")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     bad = [f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
