@@ -46,6 +46,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered this time
     reused: int = 0  # pages taken unchanged from the previous output
     changed: list[str] = field(default_factory=list)  # output files whose bytes changed
+    seconds: float = 0.0  # wall time of the whole build
 
     @property
     def errors(self) -> list[Problem]:
@@ -64,6 +65,7 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
     """
     state = state if state is not None else BuildState()
     result = BuildResult()
+    started = time.perf_counter()
     clock = _Clock(result.timings)
     out = (out or root / "output").resolve()
     with clock("config"):
@@ -101,6 +103,7 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
     state.signatures, state.output = signatures, out
     state.search_signature, state.search_files = search
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
+    result.seconds = time.perf_counter() - started
     return result
 
 

@@ -87,7 +87,7 @@ def _run_build(args: argparse.Namespace) -> int:
               f"{' (--strict)' if args.strict else ''}; output/ left as it was", file=sys.stderr)
         return 1
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
-    seconds = sum(result.timings.values())
+    seconds = result.seconds
     passes = " ".join(f"{name} {t:.2f}s" for name, t in result.timings.items())
     print(f"built {sum(result.pages.values())} pages ({kinds}); {result.files} files, "
           f"{result.bytes / 1e6:.1f} MB in {seconds:.2f}s [{passes}]", file=sys.stderr)

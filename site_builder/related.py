@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import math
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from .model import Article
@@ -24,7 +23,7 @@ _STOPWORDS_TEXT = """
 أو او ثم لا لم لن ما قد كما وقال قال وقالت أيضا أيضًا ضد عند منذ حتى خلال عام يوم هو هي هم
 """
 STOPWORDS = frozenset(fold(w) for w in _STOPWORDS_TEXT.split())
-MAX_POSTING = 2000  # a word in more articles than this is too common to relate by
+MAX_POSTING = 25  # a word in more articles than this is too common to say two stories are related
 NEIGHBOURS = 6  # date neighbours taken on each side within the category
 SAME_CATEGORY = 3.0
 
@@ -37,15 +36,34 @@ def keywords(article: Article) -> frozenset[str]:
 
 def related_by_similarity(articles: Mapping[str, Article], order: Sequence[str], k: int,
                           day: Mapping[str, dt.date]) -> dict[str, tuple[str, ...]]:
-    """Top-k similar articles for every article (slugs, best first)."""
+    """Top-k similar articles for every article (slugs, best first).
+
+    Work per article is bounded: a shared word counts only if at most
+    MAX_POSTING articles use it, and the category contributes its date
+    neighbours, so the whole pass grows linearly with the archive.
+    """
     words = {slug: keywords(articles[slug]) for slug in order}
     postings: dict[str, list[str]] = defaultdict(list)
     for slug in order:
         for word in words[slug]:
             postings[word].append(slug)
-    weight = {w: math.log(1 + len(order) / len(p)) for w, p in postings.items() if len(p) <= MAX_POSTING}
-    by_category = _category_timelines(articles, order, day)
-    return {slug: _top_k(slug, articles, words, postings, weight, by_category, day, k) for slug in order}
+    rare = {w: p for w, p in postings.items() if 1 < len(p) <= MAX_POSTING}
+    timelines = _category_timelines(articles, order, day)
+    ordinal = {slug: day[slug].toordinal() for slug in order}
+    category = {slug: articles[slug].category for slug in order}
+    result = {}
+    for slug in order:
+        shared = Counter(other for word in words[slug] if word in rare for other in rare[word])
+        ordinals, slugs = timelines[category[slug]]
+        at = bisect_left(ordinals, ordinal[slug])
+        for other in slugs[max(0, at - NEIGHBOURS): at + NEIGHBOURS + 1]:
+            shared[other] += 0
+        shared.pop(slug, None)
+        here, own = ordinal[slug], category[slug]
+        ranked = [(-(count + (SAME_CATEGORY if category[o] == own else 0.0)
+                     + 30.0 / (30.0 + abs(here - ordinal[o]))), o) for o, count in shared.items()]
+        result[slug] = tuple(o for _, o in heapq.nsmallest(k, ranked))
+    return result
 
 
 def _category_timelines(articles: Mapping[str, Article], order: Sequence[str],
@@ -59,33 +77,3 @@ def _category_timelines(articles: Mapping[str, Article], order: Sequence[str],
         items.sort()
         timelines[cat] = ([d for d, _ in items], [s for _, s in items])
     return timelines
-
-
-def _top_k(slug: str, articles: Mapping[str, Article], words: Mapping[str, frozenset[str]],
-           postings: Mapping[str, list[str]], weight: Mapping[str, float],
-           by_category: Mapping[str, tuple[list[int], list[str]]], day: Mapping[str, dt.date],
-           k: int) -> tuple[str, ...]:
-    scores: dict[str, float] = defaultdict(float)
-    for word in words[slug]:
-        if word in weight:
-            for other in postings[word]:
-                scores[other] += weight[word]
-    category = articles[slug].category
-    ordinals, slugs = by_category[category]
-    at = bisect_left(ordinals, day[slug].toordinal())
-    for other in slugs[max(0, at - NEIGHBOURS): at + NEIGHBOURS + 1]:
-        scores[other] += 0.0
-    scores.pop(slug, None)
-    here = day[slug].toordinal()
-    ranked = []
-    for other, shared in scores.items():
-        score = shared + (SAME_CATEGORY if articles[other].category == category else 0.0)
-        score += 1.0 / (1.0 + abs(here - day[other].toordinal()) / 30.0)
-        ranked.append((score, other))
-    best = heapq.nlargest(k, ranked, key=lambda item: (item[0], _reverse(item[1])))
-    return tuple(other for _, other in best)
-
-
-def _reverse(slug: str) -> tuple[int, ...]:
-    """Sort key making smaller slugs win ties under nlargest."""
-    return tuple(-ord(ch) for ch in slug)

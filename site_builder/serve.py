@@ -188,7 +188,7 @@ class DevServer:
         self.base_path = load_config(self.root, self.overrides).base_path
         css_only = bool(result.changed) and all(p.endswith(".css") for p in result.changed)
         self.log(f"built: {result.rendered} pages rendered, {result.reused} reused, {len(result.changed)} files "
-                 f"changed in {sum(result.timings.values()):.2f}s")
+                 f"changed in {result.seconds:.2f}s")
         if result.changed or self.hub.error:
             self.hub.publish(css_only=css_only)
         return result

@@ -1,0 +1,90 @@
+"""Search index figures: size on disk, bytes a query fetches, time to build the index.
+
+    python benchmarks/bench_search.py [--sizes 1000 10000 100000] [--work DIR]
+
+For each size it builds a generated archive (benchmarks/corpus.py) and replays what
+static/js/search.js fetches for a few typical one-word queries and one two-word query:
+meta.json, each term's shard, a common term's first chunk, and the display shards of
+the first 10 results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
+
+from corpus import write_archive  # noqa: E402
+
+from site_builder.build import build  # noqa: E402
+from site_builder.search import fnv1a, keys  # noqa: E402
+
+QUERIES = ["روسيا", "الدبلوماسي", "المحادثات", "واشنطن", "التجسس", "مكتب التحقيقات"]
+
+
+def fetched(index: Path, query: str) -> int:
+    """Bytes the browser downloads to show the first 10 results of `query`."""
+    meta_path = index / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    total = meta_path.stat().st_size
+    lists = []
+    for term in sorted(keys(query, {})):
+        shard = index / "t" / f"{fnv1a(term) % meta['shards']}.json"
+        total += shard.stat().st_size
+        entry = json.loads(shard.read_text(encoding="utf-8")).get(term)
+        if entry is None:
+            return total
+        if isinstance(entry, dict):
+            chunks = range(entry["chunks"] if len(query.split()) > 1 else 1)
+            ids = []
+            for n in chunks:
+                chunk = index / "b" / f"{fnv1a(term):08x}-{n}.json"
+                total += chunk.stat().st_size
+                ids += [i if i >= 0 else -1 - i for i in json.loads(chunk.read_text())]
+        else:
+            ids, at = [], 0
+            for part in entry:
+                at = 0
+                for delta in part:
+                    at += delta
+                    ids.append(at)
+        lists.append(ids)
+    first = [i for i in lists[0] if all(i in set(other) for other in lists[1:])][:10]
+    for shard in sorted({i // meta["docShard"] for i in first}):
+        total += (index / "d" / f"{shard}.json").stat().st_size
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/site-builder-bench"))
+    args = parser.parse_args()
+    print(f"{'articles':>9} {'index MB':>9} {'files':>7} {'median KB':>10} {'max KB':>7} {'index s':>8} "
+          f"{'build s':>8} {'share':>6}")
+    for size in args.sizes:
+        site = args.work / f"site-{size}"
+        if not (site / "content").is_dir() or len(list((site / "content").glob("*.md"))) != size:
+            write_archive(site, size)
+        start = time.perf_counter()
+        result = build(site)
+        wall = time.perf_counter() - start
+        index = site / "output" / "search"
+        files = [p for p in index.rglob("*.json")]
+        size_mb = sum(p.stat().st_size for p in files) / 1e6
+        per_query = [fetched(index, q) / 1024 for q in QUERIES]
+        search_s = result.timings.get("search", 0.0)
+        print(f"{size:>9} {size_mb:>9.1f} {len(files):>7} {statistics.median(per_query):>10.0f} "
+              f"{max(per_query):>7.0f} {search_s:>8.2f} {wall:>8.2f} {search_s / wall:>6.0%}")
+        print("          per query KB: " + ", ".join(f"{q} {kb:.0f}" for q, kb in zip(QUERIES, per_query, strict=False)))
+
+
+if __name__ == "__main__":
+    main()
