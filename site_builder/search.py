@@ -20,12 +20,13 @@ id order is already in recency order):
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from itertools import pairwise
 
 from .model import Site
-from .text import fold
+from .text import fold_words
 
 DOC_SHARD = 32
 BIG_TERM = 2000  # ids beyond this go to separate chunk files
@@ -54,15 +55,24 @@ def stem(word: str) -> str:
     return word
 
 
-def keys(text: str, memo: dict[str, str]) -> set[str]:
-    """The distinct search keys of a text (memo caches word -> stem across documents)."""
-    found = set()
-    for word in set(fold(text).split()):
-        key = memo.get(word)
-        if key is None:
-            key = memo[word] = stem(word)
-        if len(key) > 1:
-            found.add(key)
+# A word as written: word characters plus the marks and invisible characters fold() removes,
+# so "الدِّبلوماسيّ" stays one token until it is folded.
+_RAW_WORD_RE = re.compile("[\\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+                          "\u200b-\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff\u00ad]+")
+
+
+def keys(text: str, memo: dict[str, tuple[str, ...]]) -> set[str]:
+    """The distinct search keys of a text, as fold() and stem() make them.
+
+    Each distinct word as written is folded and stemmed once per build (memo),
+    which costs far less than folding every character of every body.
+    """
+    found: set[str] = set()
+    for raw in set(_RAW_WORD_RE.findall(text)):
+        got = memo.get(raw)
+        if got is None:
+            got = memo[raw] = tuple(k for k in (stem(w) for w in fold_words(raw)) if len(k) > 1)
+        found.update(got)
     return found
 
 
@@ -77,7 +87,7 @@ def fnv1a(term: str) -> int:
 def build_index(site: Site, docs: list[dict]) -> Iterator[tuple[str, bytes]]:
     """Every file of the index as (path under the site, bytes). `docs` are the display
     fields of site.order's articles, newest first: url, title, category, date, date_text, summary."""
-    memo: dict[str, str] = {}
+    memo: dict[str, tuple[str, ...]] = {}
     title_hits: dict[str, list[int]] = defaultdict(list)
     other_hits: dict[str, list[int]] = defaultdict(list)
     for doc_id, slug in enumerate(site.order):
