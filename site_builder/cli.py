@@ -67,9 +67,8 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         "build", help="build the static site into output/",
         description="Build the archive in content/ with the templates in templates/ into a static site.",
     )
-    cmd.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
+    _site_arguments(cmd, "URL the site is served from, e.g. https://user.github.io/repo/")
     cmd.add_argument("--out", type=Path, help="where to write the site (default: SITE/output)")
-    cmd.add_argument("--base-url", help="URL the site is served from, e.g. https://user.github.io/repo/")
     cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     cmd.set_defaults(handler=_run_build)
@@ -78,8 +77,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
 def _run_build(args: argparse.Namespace) -> int:
     from .build import build
 
-    overrides = {"base_url": args.base_url} if args.base_url is not None else None
-    result = build(args.site, args.out, overrides, args.strict,
+    result = build(args.site, args.out, _overrides(args), args.strict,
                    None if args.quiet else _progress_printer(every=5000, noun="pages"))
     _print_problems(result.problems)
     if not result.written:
@@ -94,16 +92,25 @@ def _run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site_arguments(cmd: argparse.ArgumentParser, base_url_help: str) -> None:
+    """--site and --base-url, which build, serve and deploy share."""
+    cmd.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
+    cmd.add_argument("--base-url", help=base_url_help)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, str] | None:
+    return {"base_url": args.base_url} if args.base_url is not None else None
+
+
 def _add_serve(commands: argparse._SubParsersAction) -> None:
     cmd = commands.add_parser(
         "serve", help="preview the site locally, rebuilding and reloading on every change",
         description="Build the site, serve it like GitHub Pages would and reload open pages when content, "
                     "templates, static files or site.yml change.",
     )
-    cmd.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
+    _site_arguments(cmd, "serve as if published at this URL (its path becomes the base path)")
     cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
-    cmd.add_argument("--base-url", help="serve as if published at this URL (its path becomes the base path)")
     cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
     cmd.set_defaults(handler=_run_serve)
 
@@ -117,8 +124,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"site-builder: warning: serving on {args.host}: other machines can reach this preview",
               file=sys.stderr)
-    overrides = {"base_url": args.base_url} if args.base_url is not None else None
-    server = DevServer(args.site, args.host, args.port, overrides, log=lambda m: print(m, file=sys.stderr))
+    server = DevServer(args.site, args.host, args.port, _overrides(args), log=lambda m: print(m, file=sys.stderr))
     try:
         url = server.start()
         print(f"serving {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
@@ -140,8 +146,7 @@ def _add_deploy(commands: argparse._SubParsersAction) -> None:
         description="Build the site, check it is fit for GitHub Pages, commit exactly the built files to a "
                     "branch (without touching your working tree or index) and push it.",
     )
-    cmd.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
-    cmd.add_argument("--base-url", help="URL the site will be served from (default: base_url of site.yml)")
+    _site_arguments(cmd, "URL the site will be served from (default: base_url of site.yml)")
     cmd.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
     cmd.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
     cmd.add_argument("--cname", metavar="DOMAIN", help="custom domain: writes CNAME and serves from its root")
