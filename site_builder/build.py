@@ -29,6 +29,7 @@ from .render import Renderer, make_environment
 from .search import build_index
 from .urls import Urls, output_file
 from .views import Views
+from .workers import jobs_wanted, render_pages
 
 Progress = Callable[[int, int], None]
 
@@ -109,19 +110,26 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
 
 def _write_pages(specs: list[PageSpec], renderer: Renderer, signer: Signer, state: BuildState,
                  staged: StagedOutput, result: BuildResult, progress: Progress | None) -> dict[str, str]:
-    """Render what changed, reuse what did not; return every page's signature."""
-    signatures = {}
-    for done, spec in enumerate(specs, 1):
+    """Reuse pages whose signature is unchanged, render the rest on every core;
+    return every page's signature."""
+    signatures, todo = {}, []
+    for spec in specs:
         rel = output_file(spec.path)
         signatures[rel] = signature = signer.page(spec)
+        result.pages[spec.kind] += 1
         if state.signatures.get(rel) == signature and staged.reuse(rel):
             result.reused += 1
         else:
-            staged.write(rel, renderer.render(spec))
-            result.rendered += 1
-        result.pages[spec.kind] += 1
+            todo.append(spec)
+    done = [result.reused]
+
+    def advance(count: int) -> None:
+        done[0] += count
         if progress:
-            progress(done, len(specs))
+            progress(done[0], len(specs))
+
+    render_pages(renderer, staged, todo, jobs_wanted(), advance)
+    result.rendered = len(todo)
     return signatures
 
 
@@ -132,7 +140,7 @@ def _write_search(site: Site, renderer: Renderer, signer: Signer, state: BuildSt
     if state.search_signature == signature and all(staged.reuse(rel) for rel in state.search_files):
         return signature, state.search_files
     files = []
-    for rel, data in build_index(site, renderer.search_docs()):
+    for rel, data in build_index(site, renderer.search_docs(), renderer.body_of):
         staged.write(rel, data)
         files.append(rel)
     return signature, files
@@ -165,7 +173,7 @@ def _parsed(path: Path, rel: str, cached: ParsedFile | None) -> ParsedFile:
     if cached is not None and cached.stamp == stamp:
         return cached
     raw = path.read_bytes()
-    return ParsedFile(stamp, hashlib.sha256(raw).hexdigest(), parse_bytes(raw, rel))
+    return ParsedFile(stamp, hashlib.sha256(raw).hexdigest(), parse_bytes(raw, rel).without_body())
 
 
 def _report_unresolved(unresolved: dict[str, list[str]], site: Site, problems: list[Problem]) -> None:

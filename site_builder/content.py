@@ -13,7 +13,7 @@ from typing import Any
 from . import frontmatter
 from .errors import SiteError
 from .model import DATE_SOURCES, Article, Image, RelatedItem, SeeAlso, Source
-from .text import clean_block, clean_line, slugify
+from .text import SEE_ALSO_LABEL, clean_block, clean_line, see_also_title, slugify
 
 KNOWN_KEYS = frozenset(("title", "slug", "date", "date_source", "category", "summary", "images",
                         "see_also", "related", "source"))
@@ -61,7 +61,25 @@ def parse_article(text: str, rel: str) -> Article:
         related=tuple(_related(item, fields) for item in fields.items("related")),
         source=_source(data.get("source"), fields),
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
+        body_see_also=body_see_also(body),
     )
+
+
+def body_see_also(body: str) -> tuple[str, ...]:
+    """The see-also titles a body links to (its «شاهد ايضاً: …» lines, escapes removed)."""
+    found = []
+    for line in body.splitlines():
+        if line.startswith(SEE_ALSO_LABEL[:4]):
+            title = see_also_title(line.replace("\\", ""))
+            if title:
+                found.append(title)
+    return tuple(found)
+
+
+def read_body(path: Path) -> str:
+    """Just the Markdown body of a content file that has parsed before."""
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    return frontmatter.split(text, str(path))[1]
 
 
 def _image(item: dict[str, Any], fields: _Fields) -> Image:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 DATE_SOURCES = ("cli", "meta", "text", "inferred", "file")
@@ -67,6 +67,13 @@ class Article:
     related: tuple[RelatedItem, ...] = ()
     source: Source | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # The «شاهد ايضاً» titles of the body, in order: what the page links to, known
+    # even when the body itself is not kept in memory (see Article.without_body).
+    body_see_also: tuple[str, ...] = ()
+
+    def without_body(self) -> Article:
+        """This article with its body dropped: builds keep bodies on disk, not in memory."""
+        return replace(self, body="")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import urls
 from .config import SiteConfig
 from .model import Site
-from .text import SEE_ALSO_LABEL, fold, see_also_title
+from .text import fold
 
 SITEMAP_LIMIT = 50_000
 
@@ -86,11 +86,8 @@ def _neighbours(site: Site) -> dict[str, tuple[str, ...]]:
 def _article_deps(site: Site, slug: str, neighbours: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """The article, its related and neighbour articles, and how each see-also line resolves."""
     related = tuple(e.slug for e in site.related.get(slug, ()) if e.slug)
-    see_also = []
-    for line in site.articles[slug].body.splitlines():
-        title = see_also_title(line.replace("\\", "")) if line.startswith(SEE_ALSO_LABEL[:4]) else None
-        if title:
-            see_also.append(site.by_title.get(fold(title)) or f"?missing:{fold(title)}")
+    see_also = [site.by_title.get(fold(title)) or f"?missing:{fold(title)}"
+                for title in site.articles[slug].body_see_also]
     return (slug, *related, *neighbours.get(slug, ()), *see_also)
 
 

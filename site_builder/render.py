@@ -16,6 +16,7 @@ from markupsafe import Markup
 from . import feeds, urls
 from . import plan as plan_mod
 from .config import SiteConfig
+from .content import read_body
 from .errors import SiteError
 from .markdown import BodyContext, make_parser, render_body
 from .model import Site
@@ -54,6 +55,14 @@ class Renderer:
             "feed": self._feed, "category_feed": self._category_feed, "robots": self._robots,
             "sitemap": self._sitemap, "sitemap_index": self._sitemap_index, "search": self._search,
         }
+
+    def body_of(self, slug: str) -> str:
+        """An article's Markdown: kept in the model when small, else read back from its file."""
+        article = self.site.articles[slug]
+        origin = self.site.origins.get(slug)
+        if article.body or origin is None:
+            return article.body
+        return read_body(self.config.root / origin)
 
     def render(self, spec: PageSpec) -> bytes:
         return self._kinds[spec.kind](spec)
@@ -96,7 +105,7 @@ class Renderer:
         slug = spec.key[0]
         article = self.site.articles[slug]
         body = BodyContext(resolve=self.views.resolve_title)
-        body_html = render_body(self.md, article.body, body)
+        body_html = render_body(self.md, self.body_of(slug), body)
         if body.unresolved:
             self.unresolved[slug] = body.unresolved
         cat = self.views.category_link(article.category)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 
 from .model import Site
@@ -84,7 +84,7 @@ def fnv1a(term: str) -> int:
     return h
 
 
-def build_index(site: Site, docs: list[dict]) -> Iterator[tuple[str, bytes]]:
+def build_index(site: Site, docs: list[dict], body_of: Callable[[str], str]) -> Iterator[tuple[str, bytes]]:
     """Every file of the index as (path under the site, bytes). `docs` are the display
     fields of site.order's articles, newest first: url, title, category, date, date_text, summary."""
     memo: dict[str, tuple[str, ...]] = {}
@@ -96,7 +96,7 @@ def build_index(site: Site, docs: list[dict]) -> Iterator[tuple[str, bytes]]:
         for key in in_title:
             title_hits[key].append(doc_id)
         captions = " ".join(f"{i.caption} {i.credit}" for i in article.images)
-        for key in keys(f"{article.summary} {captions} {article.body}", memo) - in_title:
+        for key in keys(f"{article.summary} {captions} {body_of(slug)}", memo) - in_title:
             other_hits[key].append(doc_id)
     terms = sorted(set(title_hits) | set(other_hits))
     postings = sum(len(v) for v in title_hits.values()) + sum(len(v) for v in other_hits.values())

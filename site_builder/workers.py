@@ -1,0 +1,74 @@
+"""Rendering on every core: forked workers render and write their share of the pages.
+
+Workers are forked after the plan is made, so they share the model with the
+parent (copy-on-write) instead of receiving it pickled; each writes its pages
+straight into the staging folder and reports what it wrote. Every page is a
+pure function of the model, so the output is the same as a one-process build.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+
+from .output import StagedOutput
+from .plan import PageSpec
+from .render import Renderer
+from .urls import output_file
+
+CHUNK = 256  # pages per task: small enough to balance the cores and report progress
+MIN_PARALLEL = 1500  # below this, forking costs more than it saves
+
+_JOB: tuple[Renderer, StagedOutput] | None = None
+Report = tuple[int, int, list[str], dict[str, list[str]]]
+
+
+def jobs_wanted() -> int:
+    """Worker count: SITE_BUILDER_JOBS, else the cores this process may use."""
+    configured = os.environ.get("SITE_BUILDER_JOBS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def render_pages(renderer: Renderer, staged: StagedOutput, todo: list[PageSpec], jobs: int,
+                 progress: Callable[[int], None] | None = None) -> None:
+    """Render and write `todo`, in `jobs` processes when there is enough work."""
+    global _JOB
+    _JOB = (renderer, staged)
+    chunks = [todo[i: i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    try:
+        if jobs <= 1 or len(todo) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+            for chunk in chunks:
+                _render_chunk(chunk)
+                if progress:
+                    progress(len(chunk))
+            return
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for files, size, changed, unresolved, count in pool.imap_unordered(_render_counted, chunks):
+                staged.files += files
+                staged.bytes += size
+                staged.changed += changed
+                renderer.unresolved.update(unresolved)
+                if progress:
+                    progress(count)
+        staged.changed.sort()
+    finally:
+        _JOB = None
+
+
+def _render_counted(chunk: list[PageSpec]) -> tuple[int, int, list[str], dict[str, list[str]], int]:
+    return (*_render_chunk(chunk), len(chunk))
+
+
+def _render_chunk(chunk: list[PageSpec]) -> Report:
+    """Render one task's pages; return what this call added to the writer's counters."""
+    assert _JOB is not None
+    renderer, staged = _JOB
+    files, size, changed = staged.files, staged.bytes, len(staged.changed)
+    unresolved_before = set(renderer.unresolved)
+    for spec in chunk:
+        staged.write(output_file(spec.path), renderer.render(spec))
+    unresolved = {k: v for k, v in renderer.unresolved.items() if k not in unresolved_before}
+    return staged.files - files, staged.bytes - size, staged.changed[changed:], unresolved
