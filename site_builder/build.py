@@ -18,12 +18,12 @@ from typing import Any
 
 from . import config as config_mod
 from .assets import collect_figures, static_files
-from .cache import BuildState, ParsedFile, Signer, code_digest, global_digest
+from .cache import BuildState, ParsedFile, Signer, code_digest, global_digest, load_state, save_state
 from .content import parse_bytes
 from .errors import Problem, SiteError
 from .indexes import build_site
 from .model import Article, Site
-from .output import StagedOutput
+from .output import InPlaceOutput, StagedOutput
 from .plan import PageSpec, plan
 from .render import Renderer, make_environment
 from .search import build_index
@@ -32,6 +32,9 @@ from .views import Views
 from .workers import jobs_wanted, render_pages
 
 Progress = Callable[[int, int], None]
+# An incremental build that renders at most this many pages (or 1/20 of the site)
+# updates output/ file by file instead of building a whole new folder.
+INCREMENTAL_PAGES = 200
 
 
 @dataclass
@@ -74,7 +77,8 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
     with clock("parse"):
         articles = _parse_all(root / config.content_dir, root, result.problems, state)
     with clock("index"):
-        site, problems = build_site(articles, config)
+        site, problems = build_site(articles, config, state.related)
+        state.related = site.similar
         result.problems += problems
         links = Urls(config.base_path, config.site_url)
         figures, images = collect_figures(site, root / config.content_dir, root, result.problems, links)
@@ -89,8 +93,15 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
     with clock("render"):
         renderer = Renderer(site, config, Views(site, config, figures), make_environment(templates), specs)
         previous = out if state.output == out and out.is_dir() else None
-        with StagedOutput(out, previous) as staged:
-            signatures = _write_pages(specs, renderer, signer, state, staged, result, progress)
+        signatures, todo = _triage(specs, signer, state, previous, result)
+        small = previous is not None and bool(state.files) and len(todo) <= max(INCREMENTAL_PAGES, len(specs) // 20)
+        with InPlaceOutput(out, state.files) if small else StagedOutput(out, previous) as staged:
+            for rel, signature in signatures.items():
+                if signature and not staged.reuse(rel, state.stamps.get(rel)):
+                    raise SiteError(f"output file {rel} vanished during the build", out)
+            render_pages(renderer, staged, todo, 1 if small else jobs_wanted(),
+                         _progress_counter(progress, len(specs) - len(todo), len(specs)))
+            signatures.update({output_file(spec.path): signer.page(spec) for spec in todo})
             with clock("search"):
                 search = _write_search(site, renderer, signer, state, staged)
             for rel, source in [*images, *static_files(root / config.static_dir)]:
@@ -99,45 +110,80 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
             result.problems = _apply_levels(result.problems, config.checks)
             if _failed(result, strict):
                 return result
+            files = staged.all_files
             with swap_lock or nullcontext():
                 staged.commit()
     state.signatures, state.output = signatures, out
     state.search_signature, state.search_files = search
+    state.stamps, state.files = _stamps(out, [*signatures, *search[1]]), files
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _write_pages(specs: list[PageSpec], renderer: Renderer, signer: Signer, state: BuildState,
-                 staged: StagedOutput, result: BuildResult, progress: Progress | None) -> dict[str, str]:
-    """Reuse pages whose signature is unchanged, render the rest on every core;
-    return every page's signature."""
-    signatures, todo = {}, []
+def cached_build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None = None,
+                 strict: bool = False, progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
+    """build() with the state of the last build of this site kept on disk between runs."""
+    target = (out or root / "output").resolve()
+    state = load_state(root, target) if use_cache else BuildState()
+    result = build(root, target, overrides, strict, progress, state)
+    if result.written:
+        save_state(root, target, state)
+    return result
+
+
+def _stamps(out: Path, rels: list[str]) -> dict[str, tuple[int, int]]:
+    stamps = {}
+    for rel in rels:
+        info = (out / rel).lstat()
+        stamps[rel] = (info.st_size, info.st_mtime_ns)
+    return stamps
+
+
+def _triage(specs: list[PageSpec], signer: Signer, state: BuildState, previous: Path | None,
+            result: BuildResult) -> tuple[dict[str, str], list[PageSpec]]:
+    """Split the plan into pages the previous output already holds as they should be
+    (returned with their signature) and pages to render (returned as `todo`)."""
+    reusable, todo = {}, []
     for spec in specs:
         rel = output_file(spec.path)
-        signatures[rel] = signature = signer.page(spec)
+        signature = signer.page(spec)
         result.pages[spec.kind] += 1
-        if state.signatures.get(rel) == signature and staged.reuse(rel):
-            result.reused += 1
+        stamp = state.stamps.get(rel)
+        if previous is not None and state.signatures.get(rel) == signature and _stamp_matches(previous / rel, stamp):
+            reusable[rel] = signature
         else:
             todo.append(spec)
-    done = [result.reused]
+    result.reused, result.rendered = len(reusable), len(todo)
+    return reusable, todo
 
-    def advance(count: int) -> None:
-        done[0] += count
-        if progress:
-            progress(done[0], len(specs))
 
-    render_pages(renderer, staged, todo, jobs_wanted(), advance)
-    result.rendered = len(todo)
-    return signatures
+def _stamp_matches(path: Path, stamp: tuple[int, int] | None) -> bool:
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stamp is not None and (info.st_size, info.st_mtime_ns) == tuple(stamp)
+
+
+def _progress_counter(progress: Progress | None, done: int, total: int) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    count = [done]
+
+    def advance(pages: int) -> None:
+        count[0] += pages
+        progress(count[0], total)
+
+    return advance
 
 
 def _write_search(site: Site, renderer: Renderer, signer: Signer, state: BuildState,
-                  staged: StagedOutput) -> tuple[str, list[str]]:
+                  staged: StagedOutput | InPlaceOutput) -> tuple[str, list[str]]:
     """The search index: reused whole when no article and nothing global changed."""
     signature = signer.index()
-    if state.search_signature == signature and all(staged.reuse(rel) for rel in state.search_files):
+    if state.search_signature == signature and all(staged.reuse(rel, state.stamps.get(rel))
+                                                   for rel in state.search_files):
         return signature, state.search_files
     files = []
     for rel, data in build_index(site, renderer.search_docs(), renderer.body_of):

@@ -11,7 +11,12 @@ lets a build skip work, so a missing or stale state just means a full build.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
+import pickle
+import secrets
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from . import __version__
@@ -39,8 +44,68 @@ class BuildState:
     output: Path | None = None  # the output folder those signatures describe
     search_signature: str = ""  # what the search index was built from
     search_files: list[str] = field(default_factory=list)
+    # (size, mtime_ns) of each output file as the build left it: a file changed since
+    # (by hand, by another tool) is rendered again rather than trusted.
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    files: set[str] = field(default_factory=set)  # every file in the output
+    related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})  # (inputs digest, similar articles)
 
 
+CACHE_DIR = ".site-builder-cache"
+_FORMAT = 1
+
+
+def _key() -> bytes:
+    """This machine's key for signing caches, kept outside any site: a cache file that
+    came with a repository (or was edited) fails the check and is never unpickled."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "site-builder"
+    path = home / "cache.key"
+    try:
+        return path.read_bytes()
+    except OSError:
+        home.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+            handle.write(key)
+        return key
+
+
+def load_state(root: Path, out: Path) -> BuildState:
+    """The last build's state for this site and output, or a fresh one when the cache is
+    missing, from other code, for another output folder, corrupt or not signed here."""
+    path = root / CACHE_DIR / "state.pickle"
+    try:
+        raw = path.read_bytes()
+        mac, header, body = raw[:32], raw[32:96], raw[96:]
+        if not hmac.compare_digest(mac, hmac.new(_key(), header + body, hashlib.sha256).digest()):
+            return BuildState()
+        if header != _header(out):
+            return BuildState()
+        state = pickle.loads(body)
+    except Exception:
+        return BuildState()
+    return state if isinstance(state, BuildState) else BuildState()
+
+
+def save_state(root: Path, out: Path, state: BuildState) -> None:
+    """Write the cache atomically (outside output/, so it is never deployed)."""
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / ".gitignore").write_text("*\n")
+    header = _header(out)
+    body = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    mac = hmac.new(_key(), header + body, hashlib.sha256).digest()
+    tmp = folder / f".state.{os.getpid()}.tmp"
+    tmp.write_bytes(mac + header + body)
+    os.replace(tmp, folder / "state.pickle")
+
+
+def _header(out: Path) -> bytes:
+    """64 bytes naming the cache format, the code and the output folder it belongs to."""
+    return hashlib.sha256(f"{_FORMAT}\0{code_digest()}\0{out.resolve()}".encode()).hexdigest().encode()
+
+
+@cache
 def code_digest() -> str:
     """The package's own source: a new version of the code re-renders everything."""
     h = hashlib.sha256(__version__.encode())

@@ -70,15 +70,17 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
     _site_arguments(cmd, "URL the site is served from, e.g. https://user.github.io/repo/")
     cmd.add_argument("--out", type=Path, help="where to write the site (default: SITE/output)")
     cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    cmd.add_argument("--clean", action="store_true",
+                     help="ignore the build cache (.site-builder-cache/) and render every page")
     cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     cmd.set_defaults(handler=_run_build)
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .build import cached_build
 
-    result = build(args.site, args.out, _overrides(args), args.strict,
-                   None if args.quiet else _progress_printer(every=5000, noun="pages"))
+    result = cached_build(args.site, args.out, _overrides(args), args.strict,
+                          None if args.quiet else _progress_printer(every=5000, noun="pages"), not args.clean)
     _print_problems(result.problems)
     if not result.written:
         print(f"build failed: {len(result.errors)} errors, {len(result.problems) - len(result.errors)} warnings"
@@ -87,8 +89,9 @@ def _run_build(args: argparse.Namespace) -> int:
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
     seconds = result.seconds
     passes = " ".join(f"{name} {t:.2f}s" for name, t in result.timings.items())
-    print(f"built {sum(result.pages.values())} pages ({kinds}); {result.files} files, "
-          f"{result.bytes / 1e6:.1f} MB in {seconds:.2f}s [{passes}]", file=sys.stderr)
+    print(f"built {sum(result.pages.values())} pages ({kinds}): {result.rendered} rendered, {result.reused} "
+          f"unchanged; {result.files} files, {result.bytes / 1e6:.1f} MB in {seconds:.2f}s [{passes}]",
+          file=sys.stderr)
     return 0
 
 

@@ -7,6 +7,7 @@ category, two articles on one URL) come back as Problems, not prints.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -32,8 +33,13 @@ def moment(value: dt.date | dt.datetime, config: SiteConfig) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day, tzinfo=config.zone)
 
 
-def build_site(articles: Iterable[tuple[str, Article]], config: SiteConfig) -> tuple[Site, list[Problem]]:
-    """Index the articles; `articles` pairs each with the file it came from."""
+def build_site(articles: Iterable[tuple[str, Article]], config: SiteConfig,
+               previous: tuple[str, dict[str, tuple[str, ...]]] = ("", {})) -> tuple[Site, list[Problem]]:
+    """Index the articles; `articles` pairs each with the file it came from.
+
+    `previous` is the similarity result of an earlier build with its inputs'
+    digest: reused as it is when no title, summary, category or date changed.
+    """
     problems: list[Problem] = []
     by_slug, origin = _unique(articles, config, problems)
     order = tuple(sorted(by_slug, key=lambda s: (moment(by_slug[s].date, config), s), reverse=True))
@@ -42,12 +48,23 @@ def build_site(articles: Iterable[tuple[str, Article]], config: SiteConfig) -> t
     by_title: dict[str, str] = {}
     for slug in order:
         by_title.setdefault(fold(by_slug[slug].title), slug)
-    similar = related_by_similarity(by_slug, order, 2 * config.related_count, day)
+    digest = _similarity_inputs(by_slug, order, day, config)
+    similar = previous[1] if previous[0] == digest else related_by_similarity(
+        by_slug, order, 2 * config.related_count, day)
     related = {slug: _related(by_slug[slug], similar[slug], by_title, by_slug, config.related_count)
                for slug in order}
     site = Site(articles=by_slug, order=order, categories=categories, months=_months(order, day),
-                related=related, by_title=by_title, origins=origin)
+                related=related, by_title=by_title, origins=origin, similar=(digest, similar))
     return site, problems
+
+
+def _similarity_inputs(by_slug: Mapping[str, Article], order: tuple[str, ...], day: Mapping[str, dt.date],
+                       config: SiteConfig) -> str:
+    h = hashlib.sha256(str(config.related_count).encode())
+    for slug in order:
+        a = by_slug[slug]
+        h.update(f"{slug}\0{a.title}\0{a.summary}\0{a.category}\0{day[slug]}\n".encode())
+    return h.hexdigest()
 
 
 def _unique(articles: Iterable[tuple[str, Article]], config: SiteConfig,

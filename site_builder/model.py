@@ -116,3 +116,5 @@ class Site:
     related: Mapping[str, tuple[RelatedEntry, ...]]  # by article slug
     by_title: Mapping[str, str]  # folded title -> slug, for see-also and related links
     origins: Mapping[str, str] = field(default_factory=dict)  # slug -> content file, for messages
+    # (digest of the inputs, similar articles by slug): kept so the next build can reuse it.
+    similar: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {})

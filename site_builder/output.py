@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from .errors import SiteError
@@ -63,11 +64,18 @@ class StagedOutput:
             os.chmod(target, 0o644)
             self._count(rel, target, None)
 
-    def reuse(self, rel: str) -> bool:
+    def reuse(self, rel: str, stamp: tuple[int, int] | None = None) -> bool:
         """Take `rel` from the previous output unchanged (a hard link, gone with the old
-        folder at commit); False when there is nothing to take."""
+        folder at commit); False when there is nothing to take, or when the file is no
+        longer as the last build left it (`stamp`: its size and mtime then)."""
         old = self.previous / rel if self.previous else None
-        if old is None or not old.is_file():
+        if old is None:
+            return False
+        try:
+            info = old.lstat()
+        except OSError:
+            return False
+        if not os.path.isfile(old) or (stamp is not None and (info.st_size, info.st_mtime_ns) != tuple(stamp)):
             return False
         target = self.path_for(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -88,6 +96,10 @@ class StagedOutput:
         old = self.previous / rel if self.previous else None
         if old is None or not old.is_file() or old.stat().st_size != size or old.read_bytes() != target.read_bytes():
             self.changed.append(rel)
+
+    @property
+    def all_files(self) -> set[str]:
+        return {p.relative_to(self.stage).as_posix() for p in self.stage.rglob("*") if not p.is_dir()}
 
     def commit(self) -> None:
         """Swap the staged build in: two renames, then the old build is removed."""
@@ -110,3 +122,106 @@ def recover(out: Path) -> None:
     old = out.parent / f".{out.name}.old"
     if not out.exists() and old.exists():
         os.rename(old, out)
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write via a temp file in the same folder and rename: a reader (or a crash)
+    sees the old file or the new one, never half of either."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class InPlaceOutput:
+    """For small incremental builds: the changed files are rendered into memory, then each
+    replaces its old version atomically, and files no longer made are removed last.
+
+    Every file a reader sees is whole, and nothing is written before every page has
+    rendered, so a template error leaves the output as it was. (Big builds go through
+    StagedOutput, which swaps the whole folder.)
+    """
+
+    def __init__(self, out: Path, known: set[str]):
+        self.out = out.resolve()
+        self.known = known  # every file the previous build left in out/
+        self.pending: dict[str, bytes | Path] = {}
+        self.kept: set[str] = set()
+        self.files = 0
+        self.bytes = 0
+        self.changed: list[str] = []
+
+    def __enter__(self) -> InPlaceOutput:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pending.clear()
+
+    def write(self, rel: str, data: bytes) -> None:
+        self._check(rel)
+        self.pending[rel] = data
+        self.files += 1
+        self.bytes += len(data)
+
+    def copy(self, rel: str, source: Path) -> None:
+        old = self.out / rel
+        if old.is_file() and not old.is_symlink() and _same_file(old, source):
+            self.reuse(rel)
+            return
+        self._check(rel)
+        self.pending[rel] = source
+        self.files += 1
+        self.bytes += source.stat().st_size
+
+    def reuse(self, rel: str, stamp: tuple[int, int] | None = None) -> bool:
+        old = self.out / rel
+        try:
+            info = old.lstat()
+        except OSError:
+            return False
+        if not os.path.isfile(old) or (stamp is not None and (info.st_size, info.st_mtime_ns) != tuple(stamp)):
+            return False
+        self.kept.add(rel)
+        self.files += 1
+        self.bytes += info.st_size
+        return True
+
+    def _check(self, rel: str) -> None:
+        target = (self.out / rel).resolve()
+        if not target.is_relative_to(self.out) or target == self.out:
+            raise SiteError(f"refusing to write outside the output folder: {rel!r}")
+
+    def commit(self) -> None:
+        """Article pages first, then the pages that link to them, then removals."""
+        for rel in sorted(self.pending, key=lambda r: (r.count("/") != 1 or not r.endswith("/index.html"), r)):
+            data = self.pending[rel]
+            target = self.out / rel
+            raw = data if isinstance(data, bytes) else data.read_bytes()
+            if target.is_file() and target.stat().st_size == len(raw) and target.read_bytes() == raw:
+                continue
+            write_atomic(target, raw)
+            if isinstance(data, Path):
+                stat = data.stat()
+                os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            self.changed.append(rel)
+        wanted = self.kept | set(self.pending)
+        for rel in sorted(self.known - wanted):
+            (self.out / rel).unlink(missing_ok=True)
+            self.changed.append(rel)
+            for parent in (self.out / rel).parents:
+                if parent == self.out or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+
+    @property
+    def all_files(self) -> set[str]:
+        return self.kept | set(self.pending)

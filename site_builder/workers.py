@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 
-from .output import StagedOutput
+from .output import InPlaceOutput, StagedOutput
 from .plan import PageSpec
 from .render import Renderer
 from .urls import output_file
@@ -20,7 +20,7 @@ from .urls import output_file
 CHUNK = 256  # pages per task: small enough to balance the cores and report progress
 MIN_PARALLEL = 1500  # below this, forking costs more than it saves
 
-_JOB: tuple[Renderer, StagedOutput] | None = None
+_JOB: tuple[Renderer, StagedOutput | InPlaceOutput] | None = None
 Report = tuple[int, int, list[str], dict[str, list[str]]]
 
 
@@ -32,7 +32,7 @@ def jobs_wanted() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def render_pages(renderer: Renderer, staged: StagedOutput, todo: list[PageSpec], jobs: int,
+def render_pages(renderer: Renderer, staged: StagedOutput | InPlaceOutput, todo: list[PageSpec], jobs: int,
                  progress: Callable[[int], None] | None = None) -> None:
     """Render and write `todo`, in `jobs` processes when there is enough work."""
     global _JOB

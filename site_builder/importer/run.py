@@ -19,12 +19,13 @@ import yaml
 
 from ..errors import Problem, SiteError
 from ..model import Article, Image, Source
+from ..output import write_atomic
 from ..text import short_hash, slugify
 from . import htmlpage, textdump
 from .dates import full_dates
 from .decode import decode
 from .page import FoundDate, Paragraph, ParsedPage
-from .write import body_markdown, edited_by_hand, render_file, write_atomic
+from .write import body_markdown, edited_by_hand, render_file
 
 # Files a mirror holds beside its pages that are never article pages.
 ASSET_SUFFIXES = frozenset((

@@ -1,4 +1,4 @@
-"""Article -> Markdown with YAML front matter, written atomically.
+"""Article -> Markdown with YAML front matter (written atomically by output.write_atomic).
 
 The file records a digest of itself as the importer wrote it, so a later
 re-import can tell a file that a person has edited (keep it) from one that
@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -119,21 +116,3 @@ def _represent_datetime(dumper: yaml.BaseDumper, value: dt.datetime) -> yaml.Nod
 
 
 _Dumper.add_representer(dt.datetime, _represent_datetime)
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temp file in the same folder and rename: a reader (or a crash)
-    sees the old file or the new one, never half of either."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
