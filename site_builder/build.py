@@ -26,7 +26,7 @@ from .model import Article, Site
 from .output import InPlaceOutput, StagedOutput
 from .plan import PageSpec, plan
 from .render import Renderer, make_environment
-from .search import build_index
+from .search import SearchIndex
 from .urls import Urls, output_file
 from .views import Views
 from .workers import jobs_wanted, render_pages
@@ -103,7 +103,10 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
                          _progress_counter(progress, len(specs) - len(todo), len(specs)))
             signatures.update({output_file(spec.path): signer.page(spec) for spec in todo})
             with clock("search"):
-                search = _write_search(site, renderer, signer, state, staged)
+                # The index object is updated in place: it returns to the state only with a
+                # committed build, so a failed one cannot leave it ahead of the files.
+                index, state.search_index = state.search_index, None
+                search = _write_search(site, renderer, signer, state, staged, index)
             for rel, source in [*images, *static_files(root / config.static_dir)]:
                 staged.copy(rel, source)
             _report_unresolved(renderer.unresolved, site, result.problems)
@@ -114,7 +117,7 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
             with swap_lock or nullcontext():
                 staged.commit()
     state.signatures, state.output = signatures, out
-    state.search_signature, state.search_files = search
+    state.search_signature, state.search_files, state.search_index = search
     state.stamps, state.files = _stamps(out, [*signatures, *search[1]]), files
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     result.seconds = time.perf_counter() - started
@@ -127,7 +130,7 @@ def cached_build(root: Path, out: Path | None = None, overrides: dict[str, Any] 
     target = (out or root / "output").resolve()
     state = load_state(root, target) if use_cache else BuildState()
     result = build(root, target, overrides, strict, progress, state)
-    if result.written:
+    if result.written and (result.rendered or result.changed or not use_cache):
         save_state(root, target, state)
     return result
 
@@ -179,17 +182,24 @@ def _progress_counter(progress: Progress | None, done: int, total: int) -> Calla
 
 
 def _write_search(site: Site, renderer: Renderer, signer: Signer, state: BuildState,
-                  staged: StagedOutput | InPlaceOutput) -> tuple[str, list[str]]:
-    """The search index: reused whole when no article and nothing global changed."""
+                  staged: StagedOutput | InPlaceOutput, index: SearchIndex | None
+                  ) -> tuple[str, list[str], SearchIndex]:
+    """The search index: reused when nothing it shows changed, updated for the articles
+    that did when the order is the same, built anew otherwise."""
     signature = signer.index()
-    if state.search_signature == signature and all(staged.reuse(rel, state.stamps.get(rel))
-                                                   for rel in state.search_files):
-        return signature, state.search_files
-    files = []
-    for rel, data in build_index(site, renderer.search_docs(), renderer.body_of):
-        staged.write(rel, data)
-        files.append(rel)
-    return signature, files
+    paths = index.paths() if index is not None else []
+    if state.search_signature == signature and all(staged.reuse(p, state.stamps.get(p)) for p in paths):
+        return signature, paths, index
+    docs = renderer.search_docs()
+    digests = {slug: signer.search_digest(slug) for slug in site.order}
+    stale = index.update(site, docs, renderer.body_of, digests) if index is not None else None
+    if stale is None:
+        index, stale = SearchIndex.build(site, docs, renderer.body_of, digests), None
+    paths = index.paths()
+    for path in paths:
+        if stale is None or path in stale or not staged.reuse(path, state.stamps.get(path)):
+            staged.write(path, index.file(path))
+    return signature, paths, index
 
 
 def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildState) -> list[tuple[str, Article]]:

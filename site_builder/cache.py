@@ -23,6 +23,7 @@ from . import __version__
 from .config import SiteConfig
 from .model import Article, Site
 from .plan import PageSpec
+from .search import SearchIndex
 from .views import Figure
 
 
@@ -48,6 +49,7 @@ class BuildState:
     # (by hand, by another tool) is rendered again rather than trusted.
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)  # every file in the output
+    search_index: SearchIndex | None = None  # the index in memory, for updating it in place
     related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})  # (inputs digest, similar articles)
 
 
@@ -145,6 +147,10 @@ class Signer:
         for slug in self.site.order:
             h.update(self.digests.get(slug, "").encode() + self.card(slug).encode())
         return h.hexdigest()
+
+    def search_digest(self, slug: str) -> str:
+        """What the search index holds of one article: its text and its card."""
+        return hashlib.sha256((self.digests.get(slug, "") + self.card(slug)).encode()).hexdigest()
 
     def page(self, spec: PageSpec) -> str:
         h = hashlib.sha256(self.base.encode())

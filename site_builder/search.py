@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .model import Site
@@ -84,45 +87,150 @@ def fnv1a(term: str) -> int:
     return h
 
 
-def build_index(site: Site, docs: list[dict], body_of: Callable[[str], str]) -> Iterator[tuple[str, bytes]]:
-    """Every file of the index as (path under the site, bytes). `docs` are the display
-    fields of site.order's articles, newest first: url, title, category, date, date_text, summary."""
-    memo: dict[str, tuple[str, ...]] = {}
-    title_hits: dict[str, list[int]] = defaultdict(list)
-    other_hits: dict[str, list[int]] = defaultdict(list)
-    for doc_id, slug in enumerate(site.order):
-        article = site.articles[slug]
-        in_title = keys(article.title, memo)
-        for key in in_title:
-            title_hits[key].append(doc_id)
-        captions = " ".join(f"{i.caption} {i.credit}" for i in article.images)
-        for key in keys(f"{article.summary} {captions} {body_of(slug)}", memo) - in_title:
-            other_hits[key].append(doc_id)
-    terms = sorted(set(title_hits) | set(other_hits))
-    postings = sum(len(v) for v in title_hits.values()) + sum(len(v) for v in other_hits.values())
-    shards = _shard_count(postings)
-    categories = sorted({d["category"] for d in docs})
-    grouped: dict[int, dict[str, object]] = defaultdict(dict)
-    for term in terms:
-        title, other = title_hits.get(term, []), other_hits.get(term, [])
-        shard = fnv1a(term) % shards
+@dataclass
+class SearchIndex:
+    """The inverted index in memory: postings by term, display rows by id.
+
+    A build keeps it (in the build cache) so the next build can update only
+    the terms and rows of the articles that changed and rewrite only the
+    files those live in, as long as the article order is the same.
+    """
+
+    order: tuple[str, ...]
+    shards: int
+    categories: list[str]
+    rows: list[list]
+    digests: dict[str, str]
+    postings: dict[str, tuple[array, array]] = field(default_factory=dict)
+    shard_terms: dict[int, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, site: Site, docs: list[dict], body_of: Callable[[str], str],
+              digests: dict[str, str]) -> SearchIndex:
+        memo: dict[str, tuple[str, ...]] = {}
+        hits: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for doc_id, slug in enumerate(site.order):
+            title, other = _doc_keys(site, slug, body_of, memo)
+            for key in title:
+                hits[key][0].append(doc_id)
+            for key in other:
+                hits[key][1].append(doc_id)
+        total = sum(len(t) + len(o) for t, o in hits.values())
+        categories = sorted({d["category"] for d in docs})
+        index = cls(site.order, _shard_count(total), categories, _rows(docs, categories), dict(digests))
+        for term, (title, other) in hits.items():
+            index.postings[term] = (array("I", title), array("I", other))
+            index.shard_terms.setdefault(fnv1a(term) % index.shards, set()).add(term)
+        return index
+
+    def update(self, site: Site, docs: list[dict], body_of: Callable[[str], str],
+               digests: dict[str, str]) -> set[str] | None:
+        """Apply the articles whose digest changed; the files to rewrite, or None when
+        the order or the categories changed and a full build is needed."""
+        categories = sorted({d["category"] for d in docs})
+        if site.order != self.order or categories != self.categories:
+            return None
+        changed = [slug for slug in self.order if digests.get(slug) != self.digests.get(slug)]
+        files: set[str] = set()
+        memo: dict[str, tuple[str, ...]] = {}
+        ids = {slug: i for i, slug in enumerate(self.order)} if changed else {}
+        for slug in changed:
+            doc_id = ids[slug]
+            files.update(self._move(doc_id, *_doc_keys(site, slug, body_of, memo)))
+            self.digests[slug] = digests[slug]
+        rows = _rows(docs, categories)
+        for doc_id, (old, new) in enumerate(zip(self.rows, rows, strict=True)):
+            if old != new:
+                files.add(f"search/d/{doc_id // DOC_SHARD}.json")
+                files.add("search/cats.json")
+        self.rows = rows
+        return files
+
+    def _move(self, doc_id: int, title: set[str], other: set[str]) -> set[str]:
+        """Put one article under exactly its new keys; the files of the terms touched."""
+        touched = set()
+        for term, lists in self.postings.items():
+            for which, wanted in ((0, term in title), (1, term in other)):
+                ids = lists[which]
+                at = bisect_left(ids, doc_id)
+                present = at < len(ids) and ids[at] == doc_id
+                if present and not wanted:
+                    del ids[at]
+                    touched.add(term)
+        for which, keys_now in ((0, title), (1, other)):
+            for term in keys_now:
+                lists = self.postings.get(term)
+                if lists is None:
+                    lists = self.postings[term] = (array("I"), array("I"))
+                    self.shard_terms.setdefault(fnv1a(term) % self.shards, set()).add(term)
+                ids = lists[which]
+                at = bisect_left(ids, doc_id)
+                if at == len(ids) or ids[at] != doc_id:
+                    ids.insert(at, doc_id)
+                    touched.add(term)
+        files = set()
+        for term in touched:
+            files.add(f"search/t/{fnv1a(term) % self.shards}.json")
+            files.update(self._chunk_files(term))
+        return files
+
+    def _chunk_files(self, term: str) -> list[str]:
+        title, other = self.postings.get(term, ((), ()))
+        count = len(title) + len(other)
+        chunks = -(-count // CHUNK) if count > BIG_TERM else 0
+        return [f"search/b/{fnv1a(term):08x}-{n}.json" for n in range(chunks)]
+
+    def paths(self) -> list[str]:
+        """Every file of the index."""
+        found = [f"search/t/{n}.json" for n in range(self.shards)]
+        found += [f"search/d/{n}.json" for n in range(-(-len(self.rows) // DOC_SHARD))]
+        found += [path for term in self.postings for path in self._chunk_files(term)]
+        return [*found, "search/cats.json", "search/meta.json"]
+
+    def file(self, path: str) -> bytes:
+        """The bytes of one index file."""
+        name = path.removeprefix("search/")
+        if name == "meta.json":
+            return _json({"version": 1, "docs": len(self.rows), "shards": self.shards, "docShard": DOC_SHARD,
+                          "categories": self.categories})
+        if name == "cats.json":
+            return _json([row[2] for row in self.rows])
+        kind, _, stem_ = name.removesuffix(".json").partition("/")
+        if kind == "d":
+            start = int(stem_) * DOC_SHARD
+            return _json(self.rows[start: start + DOC_SHARD])
+        if kind == "t":
+            return _json({term: self._entry(term) for term in sorted(self.shard_terms.get(int(stem_), ()))
+                          if self._count(term)})
+        hashed, _, chunk = stem_.partition("-")
+        term = next(t for t in self.shard_terms.get(int(hashed, 16) % self.shards, ()) if f"{fnv1a(t):08x}" == hashed)
+        title, other = self.postings[term]
+        ranked = [*title, *(-1 - i for i in other)]  # negative: not in the title
+        return _json(ranked[int(chunk) * CHUNK: (int(chunk) + 1) * CHUNK])
+
+    def _count(self, term: str) -> int:
+        title, other = self.postings[term]
+        return len(title) + len(other)
+
+    def _entry(self, term: str) -> object:
+        title, other = self.postings[term]
         if len(title) + len(other) <= BIG_TERM:
-            grouped[shard][term] = [_deltas(title), _deltas(other)]
-            continue
-        ranked = [*(i for i in title), *(-1 - i for i in other)]  # negative: not in the title
-        chunks = [ranked[n: n + CHUNK] for n in range(0, len(ranked), CHUNK)]
-        grouped[shard][term] = {"df": len(ranked), "chunks": len(chunks)}
-        for n, chunk in enumerate(chunks):
-            yield f"search/b/{fnv1a(term):08x}-{n}.json", _json(chunk)
-    for shard in range(shards):
-        yield f"search/t/{shard}.json", _json(grouped.get(shard, {}))
-    cat_index = {name: i for i, name in enumerate(categories)}
-    rows = [[d["url"], d["title"], cat_index[d["category"]], d["date"], d["date_text"], d["summary"]] for d in docs]
-    for start in range(0, len(rows), DOC_SHARD):
-        yield f"search/d/{start // DOC_SHARD}.json", _json(rows[start: start + DOC_SHARD])
-    yield "search/cats.json", _json([cat_index[d["category"]] for d in docs])
-    yield "search/meta.json", _json({"version": 1, "docs": len(docs), "shards": shards, "docShard": DOC_SHARD,
-                                     "categories": categories})
+            return [_deltas(list(title)), _deltas(list(other))]
+        return {"df": len(title) + len(other), "chunks": len(self._chunk_files(term))}
+
+
+def _doc_keys(site: Site, slug: str, body_of: Callable[[str], str],
+              memo: dict[str, tuple[str, ...]]) -> tuple[set[str], set[str]]:
+    """(keys in the title, keys only in summary, captions and body) of one article."""
+    article = site.articles[slug]
+    in_title = keys(article.title, memo)
+    captions = " ".join(f"{i.caption} {i.credit}" for i in article.images)
+    return in_title, keys(f"{article.summary} {captions} {body_of(slug)}", memo) - in_title
+
+
+def _rows(docs: list[dict], categories: list[str]) -> list[list]:
+    index = {name: i for i, name in enumerate(categories)}
+    return [[d["url"], d["title"], index[d["category"]], d["date"], d["date_text"], d["summary"]] for d in docs]
 
 
 def _shard_count(postings: int) -> int:

@@ -75,3 +75,30 @@ def test_parallel_build_is_byte_identical(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_BUILDER_JOBS", "3")
     result = build(site, out=tmp_path / "three")
     assert result.written and _tree(tmp_path / "one") == _tree(tmp_path / "three")
+
+
+def test_cache_on_disk_is_used_checked_and_distrusted_when_it_should_be(tmp_path, monkeypatch):
+    from site_builder.build import cached_build
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key-a"))
+    site = _site(tmp_path, 30)
+    first = cached_build(site)
+    clean = _tree(site / "output")
+    assert first.rendered == first.reused + first.rendered and (site / ".site-builder-cache" / "state.pickle").is_file()
+    assert cached_build(site).rendered == 0
+
+    # A page edited by hand in output/ is noticed and made again.
+    page = site / "output" / "n005" / "index.html"
+    page.write_bytes(page.read_bytes().replace("خبر".encode(), "خير".encode(), 1))
+    again = cached_build(site)
+    assert again.rendered == 1 and _tree(site / "output") == clean
+
+    # A corrupt cache, or one signed elsewhere (or shipped in a repository), is ignored.
+    cache = site / ".site-builder-cache" / "state.pickle"
+    raw = bytearray(cache.read_bytes())
+    raw[200] ^= 0xFF
+    cache.write_bytes(bytes(raw))
+    assert cached_build(site).rendered == first.rendered
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key-b"))
+    assert cached_build(site).rendered == first.rendered
+    assert _tree(site / "output") == clean
