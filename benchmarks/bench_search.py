@@ -83,7 +83,8 @@ def main() -> None:
         search_s = result.timings.get("search", 0.0)
         print(f"{size:>9} {size_mb:>9.1f} {len(files):>7} {statistics.median(per_query):>10.0f} "
               f"{max(per_query):>7.0f} {search_s:>8.2f} {wall:>8.2f} {search_s / wall:>6.0%}")
-        print("          per query KB: " + ", ".join(f"{q} {kb:.0f}" for q, kb in zip(QUERIES, per_query, strict=False)))
+        pairs = zip(QUERIES, per_query, strict=True)
+        print("          per query KB: " + ", ".join(f"{q} {kb:.0f}" for q, kb in pairs))
 
 
 if __name__ == "__main__":

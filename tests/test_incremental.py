@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 
+from sitekit import article, make_site, write_article
+
 from site_builder import workers
 from site_builder.build import build
 from site_builder.cache import BuildState
-from sitekit import article, make_site, write_article
 
 
 def _tree(out):
@@ -16,9 +17,10 @@ def _tree(out):
 
 def _site(tmp_path, count=60):
     cats = ["سياسة", "رياضة", "اقتصاد", "صحة"]
-    items = [article(f"n{i:03d}", f"خبر رقم {i} عن {cats[i % 4]} في الرياض", f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}",
-                     category=cats[i % 4], body=f"## عنوان {i}\n\nفقرة عن الموضوع رقم {i}.\n\nشاهد ايضاً: خبر رقم {i + 1} "
-                     f"عن {cats[(i + 1) % 4]} في الرياض\n") for i in range(count)]
+    items = [article(f"n{i:03d}", f"خبر رقم {i} عن {cats[i % 4]} في الرياض",
+                     f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}", category=cats[i % 4],
+                     body=f"## عنوان {i}\n\nفقرة عن الموضوع رقم {i}.\n\nشاهد ايضاً: خبر رقم {i + 1} "
+                          f"عن {cats[(i + 1) % 4]} في الرياض\n") for i in range(count)]
     return make_site(tmp_path / "site", items, config={"per_page": 7})
 
 
@@ -49,7 +51,7 @@ def test_random_edits_incremental_equals_clean(tmp_path):
             target.write_text(text.replace("date: 2025-", "date: 2024-", 1), encoding="utf-8")
         incremental = build(site, state=state)
         assert incremental.written, incremental.problems
-        clean = build(site, out=tmp_path / f"clean{step}")
+        build(site, out=tmp_path / f"clean{step}")
         assert _tree(site / "output") == _tree(tmp_path / f"clean{step}"), (step, action)
         if action == "none":
             assert incremental.rendered == 0
