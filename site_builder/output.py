@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import SiteError
@@ -102,12 +104,13 @@ class StagedOutput:
         return {p.relative_to(self.stage).as_posix() for p in self.stage.rglob("*") if not p.is_dir()}
 
     def commit(self) -> None:
-        """Swap the staged build in: two renames, then the old build is removed."""
+        """Swap the staged build in: two renames; the old build is then removed in the
+        background, since deleting a big site takes as long as writing it."""
         shutil.rmtree(self.old, ignore_errors=True)
         if self.out.exists():
             os.rename(self.out, self.old)
         os.rename(self.stage, self.out)
-        shutil.rmtree(self.old, ignore_errors=True)
+        discard(self.old)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -122,6 +125,22 @@ def recover(out: Path) -> None:
     old = out.parent / f".{out.name}.old"
     if not out.exists() and old.exists():
         os.rename(old, out)
+    for leftover in out.parent.glob(f".{out.name}.trash-*"):
+        discard(leftover)
+
+
+def discard(folder: Path) -> None:
+    """Rename a folder out of the way at once and delete it in a background process."""
+    if not folder.exists():
+        return
+    trash = folder.parent / f".{folder.name.lstrip('.').split('.trash-')[0].removesuffix('.old')}.trash-" \
+        f"{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        os.rename(folder, trash)
+        subprocess.Popen(["rm", "-rf", "--", str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
