@@ -8,6 +8,7 @@ output/ is replaced only when the build succeeded.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -118,7 +119,7 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
                 staged.commit()
     state.signatures, state.output = signatures, out
     state.search_signature, state.search_files, state.search_index = search
-    state.stamps, state.files = _stamps(out, [*signatures, *search[1]]), files
+    state.stamps, state.files = _stamps(out, [*signatures, *search[1]], state.stamps, staged), files
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     result.seconds = time.perf_counter() - started
     return result
@@ -135,11 +136,17 @@ def cached_build(root: Path, out: Path | None = None, overrides: dict[str, Any] 
     return result
 
 
-def _stamps(out: Path, rels: list[str]) -> dict[str, tuple[int, int]]:
+def _stamps(out: Path, rels: list[str], old: dict[str, tuple[int, int]],
+            staged: StagedOutput | InPlaceOutput) -> dict[str, tuple[int, int]]:
+    """Size and mtime of each output file; files an in-place build kept are as they were."""
+    kept = staged.kept if isinstance(staged, InPlaceOutput) else set()
     stamps = {}
     for rel in rels:
-        info = (out / rel).lstat()
-        stamps[rel] = (info.st_size, info.st_mtime_ns)
+        if rel in kept and rel in old:
+            stamps[rel] = old[rel]
+        else:
+            info = os.lstat(f"{out}/{rel}")
+            stamps[rel] = (info.st_size, info.st_mtime_ns)
     return stamps
 
 
@@ -153,7 +160,8 @@ def _triage(specs: list[PageSpec], signer: Signer, state: BuildState, previous: 
         signature = signer.page(spec)
         result.pages[spec.kind] += 1
         stamp = state.stamps.get(rel)
-        if previous is not None and state.signatures.get(rel) == signature and _stamp_matches(previous / rel, stamp):
+        if previous is not None and state.signatures.get(rel) == signature and _stamp_matches(f"{previous}/{rel}",
+                                                                                             stamp):
             reusable[rel] = signature
         else:
             todo.append(spec)
@@ -161,12 +169,14 @@ def _triage(specs: list[PageSpec], signer: Signer, state: BuildState, previous: 
     return reusable, todo
 
 
-def _stamp_matches(path: Path, stamp: tuple[int, int] | None) -> bool:
+def _stamp_matches(path: str, stamp: tuple[int, int] | None) -> bool:
+    if stamp is None:
+        return False
     try:
-        info = path.lstat()
+        info = os.lstat(path)
     except OSError:
         return False
-    return stamp is not None and (info.st_size, info.st_mtime_ns) == tuple(stamp)
+    return (info.st_size, info.st_mtime_ns) == tuple(stamp)
 
 
 def _progress_counter(progress: Progress | None, done: int, total: int) -> Callable[[int], None] | None:
@@ -208,12 +218,11 @@ def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildS
         raise SiteError("content folder not found", content)
     articles = []
     parsed: dict[str, ParsedFile] = {}
-    for path in sorted(content.rglob("*.md")):
-        rel = path.relative_to(root).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(content).parts):
-            continue
+    prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
+    for rel_in_content, entry in sorted(_markdown_files(str(content))):
+        rel = f"{prefix}/{rel_in_content}" if prefix not in ("", ".") else rel_in_content
         try:
-            parsed[rel] = _parsed(path, rel, state.parsed.get(rel))
+            parsed[rel] = _parsed(Path(entry.path), rel, entry, state.parsed.get(rel))
             articles.append((rel, parsed[rel].article))
         except SiteError as err:
             problems.append(Problem.from_error(err if err.path else err.at(rel)))
@@ -223,8 +232,21 @@ def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildS
     return articles
 
 
-def _parsed(path: Path, rel: str, cached: ParsedFile | None) -> ParsedFile:
-    info = path.stat()
+def _markdown_files(folder: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(path below content/, entry) of every visible .md file, without pathlib's per-file cost."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            name = f"{rel}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                yield from _markdown_files(entry.path, name + "/")
+            elif entry.name.endswith(".md") and entry.is_file():
+                yield name, entry
+
+
+def _parsed(path: Path, rel: str, entry: os.DirEntry[str], cached: ParsedFile | None) -> ParsedFile:
+    info = entry.stat()
     stamp = (info.st_mtime_ns, info.st_size)
     if cached is not None and cached.stamp == stamp:
         return cached

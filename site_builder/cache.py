@@ -138,7 +138,8 @@ class Signer:
         if slug not in self._cards:
             a = self.site.articles[slug]
             image = next((f for f in self.figures.get(slug, ()) if f.src), None)
-            self._cards[slug] = repr((a.title, a.summary, a.category, a.date, image, self.site.origins.get(slug)))
+            shown = repr((a.title, a.summary, a.category, a.date, image, self.site.origins.get(slug)))
+            self._cards[slug] = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
         return self._cards[slug]
 
     def index(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -202,12 +203,11 @@ class InPlaceOutput:
         self.bytes += source.stat().st_size
 
     def reuse(self, rel: str, stamp: tuple[int, int] | None = None) -> bool:
-        old = self.out / rel
         try:
-            info = old.lstat()
+            info = os.lstat(f"{self.out}/{rel}")
         except OSError:
             return False
-        if not os.path.isfile(old) or (stamp is not None and (info.st_size, info.st_mtime_ns) != tuple(stamp)):
+        if not stat.S_ISREG(info.st_mode) or (stamp is not None and (info.st_size, info.st_mtime_ns) != tuple(stamp)):
             return False
         self.kept.add(rel)
         self.files += 1
