@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import SiteConfig
@@ -77,8 +78,8 @@ def load_state(root: Path, out: Path) -> BuildState:
     missing, from other code, for another output folder, corrupt or not signed here."""
     path = root / CACHE_DIR / "state.pickle"
     try:
-        raw = path.read_bytes()
-        mac, header, body = raw[:32], raw[32:96], raw[96:]
+        raw = memoryview(path.read_bytes())  # slices of a view copy nothing
+        mac, header, body = bytes(raw[:32]), bytes(raw[32:96]), raw[96:]
         if not hmac.compare_digest(mac, hmac.new(_key(), header + body, hashlib.sha256).digest()):
             return BuildState()
         if header != _header(out):
@@ -95,11 +96,25 @@ def save_state(root: Path, out: Path, state: BuildState) -> None:
     folder.mkdir(exist_ok=True)
     (folder / ".gitignore").write_text("*\n")
     header = _header(out)
-    body = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-    mac = hmac.new(_key(), header + body, hashlib.sha256).digest()
+    mac = hmac.new(_key(), header, hashlib.sha256)
     tmp = folder / f".state.{os.getpid()}.tmp"
-    tmp.write_bytes(mac + header + body)
+    with tmp.open("wb") as handle:
+        handle.write(bytes(32) + header)
+        pickle.dump(state, _Signing(handle, mac), protocol=pickle.HIGHEST_PROTOCOL)
+        handle.seek(0)
+        handle.write(mac.digest())  # streamed: the state is never held twice in memory
     os.replace(tmp, folder / "state.pickle")
+
+
+class _Signing:
+    """A file wrapper that feeds everything written through it to an HMAC."""
+
+    def __init__(self, handle: Any, mac: hmac.HMAC):
+        self.handle, self.mac = handle, mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.handle.write(data)
 
 
 def _header(out: Path) -> bytes:

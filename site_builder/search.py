@@ -108,7 +108,8 @@ class SearchIndex:
     def build(cls, site: Site, docs: list[dict], body_of: Callable[[str], str],
               digests: dict[str, str]) -> SearchIndex:
         memo: dict[str, tuple[str, ...]] = {}
-        hits: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        # Compact arrays from the start: at 100,000 articles there are tens of millions of postings.
+        hits: dict[str, tuple[array, array]] = defaultdict(lambda: (array("I"), array("I")))
         for doc_id, slug in enumerate(site.order):
             title, other = _doc_keys(site, slug, body_of, memo)
             for key in title:
@@ -118,8 +119,8 @@ class SearchIndex:
         total = sum(len(t) + len(o) for t, o in hits.values())
         categories = sorted({d["category"] for d in docs})
         index = cls(site.order, _shard_count(total), categories, _rows(docs, categories), dict(digests))
-        for term, (title, other) in hits.items():
-            index.postings[term] = (array("I", title), array("I", other))
+        for term, lists in hits.items():
+            index.postings[term] = lists
             index.shard_terms.setdefault(fnv1a(term) % index.shards, set()).add(term)
         return index
 
