@@ -22,7 +22,7 @@ from .markdown import BodyContext, make_parser, render_body
 from .model import Site
 from .plan import PageSpec, sitemap_paths
 from .text import ARABIC_MONTHS
-from .views import Link, Views, json_script
+from .views import Card, Link, Views, json_script
 
 ARCHIVE_TITLE = "الأرشيف"
 
@@ -49,12 +49,22 @@ class Renderer:
         self.md = make_parser()
         self.specs = specs
         self.unresolved: dict[str, list[str]] = {}
+        self._cards: dict[tuple[Card, str], Markup] = {}
         self._kinds: dict[str, Callable[[PageSpec], bytes]] = {
             "article": self._article, "category": self._category, "month": self._month,
             "archive": self._archive, "home": self._home, "not_found": self._not_found,
             "feed": self._feed, "category_feed": self._category_feed, "robots": self._robots,
             "sitemap": self._sitemap, "sitemap_index": self._sitemap_index, "search": self._search,
         }
+
+    def render_card(self, card: Card, level: str = "h3") -> Markup:
+        """partials/card.html for one card, rendered once per build and reused: the same
+        article's card appears on its category, month, home and related pages."""
+        key = (card, level)
+        html = self._cards.get(key)
+        if html is None:
+            html = self._cards[key] = Markup(self.env.get_template("partials/card.html").render(card=card, level=level))
+        return html
 
     def body_of(self, slug: str) -> str:
         """An article's Markdown: kept in the model when small, else read back from its file."""
@@ -79,7 +89,8 @@ class Renderer:
         page.setdefault("rel_next", None)
         page.setdefault("feed", None)
         try:
-            text = self.env.get_template(template).render(site=self._site_view(current), **context)
+            text = self.env.get_template(template).render(site=self._site_view(current),
+                                                          render_card=self.render_card, **context)
         except jinja2.TemplateSyntaxError as err:
             raise SiteError(f"template error: {err.message}", err.filename or template, err.lineno) from None
         except jinja2.TemplateError as err:
