@@ -7,6 +7,7 @@ output/ is replaced only when the build succeeded.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -19,7 +20,18 @@ from typing import Any
 
 from . import config as config_mod
 from .assets import collect_figures, static_files
-from .cache import BuildState, ParsedFile, Signer, code_digest, global_digest, load_state, save_state
+from .cache import (
+    BuildState,
+    ParsedFile,
+    Signer,
+    code_digest,
+    global_digest,
+    inputs_fingerprint,
+    load_state,
+    load_unchanged,
+    save_state,
+    save_unchanged,
+)
 from .content import parse_bytes
 from .errors import Problem, SiteError
 from .indexes import build_site
@@ -129,10 +141,24 @@ def cached_build(root: Path, out: Path | None = None, overrides: dict[str, Any] 
                  strict: bool = False, progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
     """build() with the state of the last build of this site kept on disk between runs."""
     target = (out or root / "output").resolve()
+    started = time.perf_counter()
+    inputs = inputs_fingerprint(root, config_mod.load(root, overrides), overrides, strict)
+    if use_cache:
+        unchanged = load_unchanged(root, target, inputs)
+        if unchanged is not None:
+            result = BuildResult(pages=Counter(unchanged["pages"]), written=True, files=unchanged["files"],
+                                 bytes=unchanged["bytes"], reused=sum(unchanged["pages"].values()),
+                                 problems=[Problem(**p) for p in unchanged["problems"]])
+            result.seconds = time.perf_counter() - started
+            return result
     state = load_state(root, target) if use_cache else BuildState()
     result = build(root, target, overrides, strict, progress, state)
     if result.written and (result.rendered or result.changed or not use_cache):
         save_state(root, target, state)
+    if result.written:
+        save_unchanged(root, target, inputs, {"pages": dict(result.pages), "files": result.files,
+                                              "bytes": result.bytes,
+                                              "problems": [dataclasses.asdict(p) for p in result.problems]})
     return result
 
 
@@ -222,7 +248,7 @@ def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildS
     for rel_in_content, entry in sorted(_markdown_files(str(content))):
         rel = f"{prefix}/{rel_in_content}" if prefix not in ("", ".") else rel_in_content
         try:
-            parsed[rel] = _parsed(Path(entry.path), rel, entry, state.parsed.get(rel))
+            parsed[rel] = _parsed(rel, entry, state.parsed.get(rel))
             articles.append((rel, parsed[rel].article))
         except SiteError as err:
             problems.append(Problem.from_error(err if err.path else err.at(rel)))
@@ -245,12 +271,13 @@ def _markdown_files(folder: str, rel: str = "") -> Iterator[tuple[str, os.DirEnt
                 yield name, entry
 
 
-def _parsed(path: Path, rel: str, entry: os.DirEntry[str], cached: ParsedFile | None) -> ParsedFile:
+def _parsed(rel: str, entry: os.DirEntry[str], cached: ParsedFile | None) -> ParsedFile:
     info = entry.stat()
     stamp = (info.st_mtime_ns, info.st_size)
     if cached is not None and cached.stamp == stamp:
         return cached
-    raw = path.read_bytes()
+    with open(entry.path, "rb") as handle:
+        raw = handle.read()
     return ParsedFile(stamp, hashlib.sha256(raw).hexdigest(), parse_bytes(raw, rel).without_body())
 
 

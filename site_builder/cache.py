@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import pickle
 import secrets
@@ -117,6 +118,63 @@ class _Signing:
         return self.handle.write(data)
 
 
+def inputs_fingerprint(root: Path, config: SiteConfig, overrides: Any, strict: bool) -> str:
+    """Every input's name, size and mtime (content, templates, static, site.yml), the code,
+    the config and the options: equal fingerprints mean a build would change nothing."""
+    h = hashlib.sha256(f"{code_digest()}\0{config!r}\0{overrides!r}\0{strict}".encode())
+    for folder in (config.content_dir, config.templates_dir, config.static_dir):
+        _fingerprint_tree(h, str(root / folder))
+    try:
+        info = os.stat(root / "site.yml")
+        h.update(f"site.yml\0{info.st_size}\0{info.st_mtime_ns}".encode())
+    except OSError:
+        pass
+    return h.hexdigest()
+
+
+def _fingerprint_tree(h: Any, folder: str) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _fingerprint_tree(h, entry.path)
+        else:
+            info = entry.stat(follow_symlinks=False)
+            h.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+
+
+def output_fingerprint(out: Path) -> str:
+    """Names, sizes and mtimes of everything in the output: a changed or removed file shows."""
+    h = hashlib.sha256()
+    _fingerprint_tree(h, str(out))
+    return h.hexdigest()
+
+
+def load_unchanged(root: Path, out: Path, inputs: str) -> dict[str, Any] | None:
+    """The last build's report when neither its inputs nor its output changed since (the
+    fast path of a rebuild with nothing to do); None otherwise."""
+    try:
+        saved = json.loads((root / CACHE_DIR / "unchanged.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("inputs") != inputs or saved.get("out") != str(out):
+        return None
+    if saved.get("output") != output_fingerprint(out):
+        return None
+    return saved.get("report")
+
+
+def save_unchanged(root: Path, out: Path, inputs: str, report: dict[str, Any]) -> None:
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    data = {"inputs": inputs, "out": str(out), "output": output_fingerprint(out), "report": report}
+    tmp = folder / f".unchanged.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, folder / "unchanged.json")
+
+
 def _header(out: Path) -> bytes:
     """64 bytes naming the cache format, the code and the output folder it belongs to."""
     return hashlib.sha256(f"{_FORMAT}\0{code_digest()}\0{out.resolve()}".encode()).hexdigest().encode()
@@ -169,12 +227,12 @@ class Signer:
         return hashlib.sha256((self.digests.get(slug, "") + self.card(slug)).encode()).hexdigest()
 
     def page(self, spec: PageSpec) -> str:
-        h = hashlib.sha256(self.base.encode())
-        h.update(repr((spec.kind, spec.path, spec.key, spec.page, spec.pages)).encode())
+        parts = [self.base, spec.kind, spec.path, str(spec.page), str(spec.pages), *map(str, spec.key)]
         if spec.kind == "article":
             slug = spec.key[0]
-            h.update(self.digests.get(slug, "").encode() + repr(self.figures.get(slug)).encode())
-            h.update(repr(self.site.related.get(slug)).encode())
-        for dep in spec.deps:
-            h.update(b"\0" + (dep.encode() if dep.startswith("?") else self.card(dep).encode()))
-        return h.hexdigest()
+            parts.append(self.digests.get(slug, ""))
+            parts += [f"{f.src}\1{f.alt}\1{f.caption}\1{f.credit}\1{f.width}\1{f.height}"
+                      for f in self.figures.get(slug, ())]
+            parts += [f"{e.slug}\1{e.title}\1{e.summary}\1{e.category}" for e in self.site.related.get(slug, ())]
+        parts += [dep if dep.startswith("?") else self.card(dep) for dep in spec.deps]
+        return hashlib.blake2b("\0".join(parts).encode(), digest_size=20).hexdigest()

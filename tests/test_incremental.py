@@ -95,12 +95,18 @@ def test_cache_on_disk_is_used_checked_and_distrusted_when_it_should_be(tmp_path
     again = cached_build(site)
     assert again.rendered == 1 and _tree(site / "output") == clean
 
-    # A corrupt cache, or one signed elsewhere (or shipped in a repository), is ignored.
+    # A corrupt cache, or one signed elsewhere (or shipped in a repository), is ignored:
+    # the next build that has work to do renders everything.
     cache = site / ".site-builder-cache" / "state.pickle"
     raw = bytearray(cache.read_bytes())
     raw[200] ^= 0xFF
     cache.write_bytes(bytes(raw))
+    target = site / "content" / "n007.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\nفقرة جديدة.\n", encoding="utf-8")
     assert cached_build(site).rendered == first.rendered
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key-b"))
+    target.write_text(target.read_text(encoding="utf-8") + "\nفقرة أخرى.\n", encoding="utf-8")
     assert cached_build(site).rendered == first.rendered
-    assert _tree(site / "output") == clean
+    build(site, out=tmp_path / "clean")
+    assert _tree(site / "output") == _tree(tmp_path / "clean")
+    assert cached_build(site).rendered == 0  # and then nothing to do again
