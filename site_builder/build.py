@@ -112,14 +112,17 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
             for rel, signature in signatures.items():
                 if signature and not staged.reuse(rel, state.stamps.get(rel)):
                     raise SiteError(f"output file {rel} vanished during the build", out)
-            render_pages(renderer, staged, todo, 1 if small else jobs_wanted(),
-                         _progress_counter(progress, len(specs) - len(todo), len(specs)))
+            # The index object is updated in place: it returns to the state only with a
+            # committed build, so a failed one cannot leave it ahead of the files.
+            search_work = _SearchWork(site, renderer, signer, state, state.search_index)
+            state.search_index = None
+            with clock("pages"):
+                render_pages(renderer, staged, todo, 1 if small else jobs_wanted(),
+                             _progress_counter(progress, len(specs) - len(todo), len(specs)), search_work.compute)
             signatures.update({output_file(spec.path): signer.page(spec) for spec in todo})
             with clock("search"):
-                # The index object is updated in place: it returns to the state only with a
-                # committed build, so a failed one cannot leave it ahead of the files.
-                index, state.search_index = state.search_index, None
-                search = _write_search(site, renderer, signer, state, staged, index)
+                search = search_work.write(staged)
+            result.timings["search"] += search_work.seconds  # computed while the pages rendered
             for rel, source in [*images, *static_files(root / config.static_dir)]:
                 staged.copy(rel, source)
             _report_unresolved(renderer.unresolved, site, result.problems)
@@ -217,25 +220,47 @@ def _progress_counter(progress: Progress | None, done: int, total: int) -> Calla
     return advance
 
 
-def _write_search(site: Site, renderer: Renderer, signer: Signer, state: BuildState,
-                  staged: StagedOutput | InPlaceOutput, index: SearchIndex | None
-                  ) -> tuple[str, list[str], SearchIndex]:
-    """The search index: reused when nothing it shows changed, updated for the articles
-    that did when the order is the same, built anew otherwise."""
-    signature = signer.index()
-    paths = index.paths() if index is not None else []
-    if state.search_signature == signature and all(staged.reuse(p, state.stamps.get(p)) for p in paths):
-        return signature, paths, index
-    docs = renderer.search_docs()
-    digests = {slug: signer.search_digest(slug) for slug in site.order}
-    stale = index.update(site, docs, renderer.body_of, digests) if index is not None else None
-    if stale is None:
-        index, stale = SearchIndex.build(site, docs, renderer.body_of, digests), None
-    paths = index.paths()
-    for path in paths:
-        if stale is None or path in stale or not staged.reuse(path, state.stamps.get(path)):
-            staged.write(path, index.file(path))
-    return signature, paths, index
+class _SearchWork:
+    """The search index for one build: worked out (CPU-heavy, no output touched) while the
+    pages render, then written."""
+
+    def __init__(self, site: Site, renderer: Renderer, signer: Signer, state: BuildState,
+                 index: SearchIndex | None):
+        self.site, self.renderer, self.signer, self.state = site, renderer, signer, state
+        self.index = index
+        self.signature = signer.index()
+        self.reusable = index is not None and state.search_signature == self.signature
+        self.stale: set[str] | None = set()
+        self.seconds = 0.0
+
+    def compute(self) -> None:
+        """Update the previous index for the articles that changed, or build it anew."""
+        started = time.perf_counter()
+        try:
+            self._compute()
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def _compute(self) -> None:
+        if self.reusable:
+            return
+        docs = self.renderer.search_docs()
+        digests = {slug: self.signer.search_digest(slug) for slug in self.site.order}
+        self.stale = self.index.update(self.site, docs, self.renderer.body_of, digests) if self.index else None
+        if self.stale is None:
+            self.index = SearchIndex.build(self.site, docs, self.renderer.body_of, digests)
+
+    def write(self, staged: StagedOutput | InPlaceOutput) -> tuple[str, list[str], SearchIndex]:
+        """Write the files that changed; take the others from the previous output."""
+        if self.reusable and not all(staged.reuse(p, self.state.stamps.get(p)) for p in self.index.paths()):
+            self.reusable = False
+            self._compute()
+        paths = self.index.paths()
+        if not self.reusable:
+            for path in paths:
+                if self.stale is None or path in self.stale or not staged.reuse(path, self.state.stamps.get(path)):
+                    staged.write(path, self.index.file(path))
+        return self.signature, paths, self.index
 
 
 def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildState) -> list[tuple[str, Article]]:

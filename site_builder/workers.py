@@ -9,7 +9,9 @@ pure function of the model, so the output is the same as a one-process build.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
+import threading
 from collections.abc import Callable
 
 from .output import InPlaceOutput, StagedOutput
@@ -33,8 +35,14 @@ def jobs_wanted() -> int:
 
 
 def render_pages(renderer: Renderer, staged: StagedOutput | InPlaceOutput, todo: list[PageSpec], jobs: int,
-                 progress: Callable[[int], None] | None = None) -> None:
-    """Render and write `todo`, in `jobs` processes when there is enough work."""
+                 progress: Callable[[int], None] | None = None,
+                 alongside: Callable[[], None] | None = None) -> None:
+    """Render and write `todo`, in `jobs` processes when there is enough work.
+
+    `alongside` is other work for this process (the search index): it runs in a
+    thread while the workers render, started only after they are forked (a fork
+    never copies a process with a second thread running), and is done on return.
+    """
     global _JOB
     _JOB = (renderer, staged)
     chunks = [todo[i: i + CHUNK] for i in range(0, len(todo), CHUNK)]
@@ -44,18 +52,52 @@ def render_pages(renderer: Renderer, staged: StagedOutput | InPlaceOutput, todo:
                 _render_chunk(chunk)
                 if progress:
                     progress(len(chunk))
+            if alongside:
+                alongside()
             return
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for files, size, changed, unresolved, count in pool.imap_unordered(_render_counted, chunks):
-                staged.files += files
-                staged.bytes += size
-                staged.changed += changed
-                renderer.unresolved.update(unresolved)
-                if progress:
-                    progress(count)
+            side = _Alongside(alongside)
+            try:
+                _collect(pool, chunks, renderer, staged, progress)
+            finally:
+                side.join()
         staged.changed.sort()
     finally:
         _JOB = None
+
+
+class _Alongside:
+    """Run a callable in a thread; join() re-raises what it raised."""
+
+    def __init__(self, work: Callable[[], None] | None):
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(work,), daemon=True) if work else None
+        if self.thread:
+            self.thread.start()
+
+    def _run(self, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except BaseException as err:
+            self.error = err
+
+    def join(self) -> None:
+        if self.thread:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _collect(pool: multiprocessing.pool.Pool, chunks: list[list[PageSpec]], renderer: Renderer,
+             staged: StagedOutput | InPlaceOutput, progress: Callable[[int], None] | None) -> None:
+    """Merge what the workers report into this process's writer and renderer."""
+    for files, size, changed, unresolved, count in pool.imap_unordered(_render_counted, chunks):
+        staged.files += files
+        staged.bytes += size
+        staged.changed += changed
+        renderer.unresolved.update(unresolved)
+        if progress:
+            progress(count)
 
 
 def _render_counted(chunk: list[PageSpec]) -> tuple[int, int, list[str], dict[str, list[str]], int]:
