@@ -35,7 +35,7 @@ def fetched(index: Path, query: str) -> int:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     total = meta_path.stat().st_size
     lists = []
-    for term in sorted(keys(query, {})):
+    for term in sorted(keys(query)):
         shard = index / "t" / f"{fnv1a(term) % meta['shards']}.json"
         total += shard.stat().st_size
         entry = json.loads(shard.read_text(encoding="utf-8")).get(term)

@@ -64,19 +64,32 @@ _RAW_WORD_RE = re.compile("[\\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u06
                           "\u200b-\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff\u00ad]+")
 
 
-def keys(text: str, memo: dict[str, tuple[str, ...]]) -> set[str]:
-    """The distinct search keys of a text, as fold() and stem() make them.
+@dataclass
+class KeyMemo:
+    """Each distinct word as written, folded and stemmed once per build: word -> key
+    ("" for none). The few words that fold into several keys are in `multi`, as the
+    keys joined by spaces."""
 
-    Each distinct word as written is folded and stemmed once per build (memo),
-    which costs far less than folding every character of every body.
-    """
-    found: set[str] = set()
-    for raw in set(_RAW_WORD_RE.findall(text)):
-        got = memo.get(raw)
-        if got is None:
-            got = memo[raw] = tuple(k for k in (stem(w) for w in fold_words(raw)) if len(k) > 1)
-        found.update(got)
-    return found
+    words: dict[str, str] = field(default_factory=dict)
+    multi: set[str] = field(default_factory=set)
+
+
+def keys(text: str, memo: KeyMemo | None = None) -> set[str]:
+    """The distinct search keys of a text, as fold() and stem() make them."""
+    memo = memo if memo is not None else KeyMemo()
+    words = memo.words
+    raw = set(_RAW_WORD_RE.findall(text))
+    for word in [w for w in raw if w not in words]:
+        found = [k for k in (stem(w) for w in fold_words(word)) if len(k) > 1]
+        words[word] = " ".join(found)
+        if len(found) > 1:
+            memo.multi.add(words[word])
+    result = {words[word] for word in raw}
+    result.discard("")
+    for joined in result & memo.multi:
+        result.discard(joined)
+        result.update(joined.split(" "))
+    return result
 
 
 def fnv1a(term: str) -> int:
@@ -107,7 +120,7 @@ class SearchIndex:
     @classmethod
     def build(cls, site: Site, docs: list[dict], body_of: Callable[[str], str],
               digests: dict[str, str]) -> SearchIndex:
-        memo: dict[str, tuple[str, ...]] = {}
+        memo = KeyMemo()
         # Compact arrays from the start: at 100,000 articles there are tens of millions of postings.
         hits: dict[str, tuple[array, array]] = defaultdict(lambda: (array("I"), array("I")))
         for doc_id, slug in enumerate(site.order):
@@ -133,7 +146,7 @@ class SearchIndex:
             return None
         changed = [slug for slug in self.order if digests.get(slug) != self.digests.get(slug)]
         files: set[str] = set()
-        memo: dict[str, tuple[str, ...]] = {}
+        memo = KeyMemo()
         ids = {slug: i for i, slug in enumerate(self.order)} if changed else {}
         for slug in changed:
             doc_id = ids[slug]
@@ -221,7 +234,7 @@ class SearchIndex:
 
 
 def _doc_keys(site: Site, slug: str, body_of: Callable[[str], str],
-              memo: dict[str, tuple[str, ...]]) -> tuple[set[str], set[str]]:
+              memo: KeyMemo) -> tuple[set[str], set[str]]:
     """(keys in the title, keys only in summary, captions and body) of one article."""
     article = site.articles[slug]
     in_title = keys(article.title, memo)
