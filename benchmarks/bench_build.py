@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import write_archive  # noqa: E402
 
-PEERS = ROOT.parent / "shared" / "bench" / "peers" / "run_peers.sh"
+PEERS = Path(os.environ.get("PEERS_DIR", ROOT.parent / "shared" / "bench" / "peers")) / "run_peers.sh"
 
 
 def timed(command: list[str]) -> tuple[float, float, str]:
