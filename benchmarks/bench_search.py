@@ -93,7 +93,7 @@ def main() -> None:
         if not (site / "content").is_dir() or len(list((site / "content").glob("*.md"))) != size:
             write_archive(site, size)
         start = time.perf_counter()
-        result = build(site)
+        build(site)
         wall = time.perf_counter() - start
         index = site / "output" / "search"
         files = [p for p in index.rglob("*.json")]
