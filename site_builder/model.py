@@ -14,7 +14,7 @@ from typing import Any
 DATE_SOURCES = ("cli", "meta", "text", "inferred", "file")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     """A photo of the article. `src` is None when the source carried no file."""
 
@@ -25,14 +25,14 @@ class Image:
     src_original: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeeAlso:
     """An inline «شاهد ايضاً» link to another article, known by its title."""
 
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelatedItem:
     """A card of the original page's «أخبار ذات صلة» block."""
 
@@ -42,7 +42,7 @@ class RelatedItem:
     image_alt: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where an imported article came from, so a re-import can find its file."""
 
@@ -51,7 +51,7 @@ class Source:
     sha256: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article as the archive holds it: front matter plus Markdown body."""
 
@@ -76,7 +76,7 @@ class Article:
         return replace(self, body="")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Category:
     """A category and its articles, newest first (by slug)."""
 
@@ -86,7 +86,7 @@ class Category:
     articles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Month:
     """An archive month and its articles, newest first (by slug)."""
 
@@ -95,7 +95,7 @@ class Month:
     articles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelatedEntry:
     """One card of an article's related-news block: linked when `slug` is set."""
 
@@ -105,7 +105,7 @@ class RelatedEntry:
     slug: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the pages are made from: articles and the indexes derived from them."""
 
