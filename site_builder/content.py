@@ -19,13 +19,9 @@ KNOWN_KEYS = frozenset(("title", "slug", "date", "date_source", "category", "sum
                         "see_also", "related", "source"))
 
 
-def read_article(path: Path, rel: str) -> Article:
-    """Read one content file; `rel` is how errors name it (relative to the site)."""
-    return parse_bytes(path.read_bytes(), rel)
-
-
 def parse_bytes(raw: bytes, rel: str) -> Article:
-    """A content file's bytes into an Article: UTF-8 (BOM allowed), no NUL, not empty."""
+    """A content file's bytes into an Article: UTF-8 (BOM allowed), no NUL, not empty.
+    `rel` is how errors name the file (relative to the site)."""
     if b"\x00" in raw:
         raise SiteError("binary file (NUL byte), not Markdown", rel)
     try:

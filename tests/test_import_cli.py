@@ -111,3 +111,18 @@ def test_bundled_content_is_what_the_demo_mirror_imports_to(tmp_path):
     total = len(list(content.glob("*.md")))
     assert total == 10
     assert f"0 imported, 0 updated, {total} unchanged, 0 skipped, 0 failed" in result.stderr
+
+
+def test_large_mirrors_show_progress(tmp_path):
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpus import write_text_dumps
+
+    write_text_dumps(tmp_path / "mirror", 600)
+    result = run_cli("import", str(tmp_path / "mirror"), "--out", str(tmp_path / "content"))
+    assert result.returncode == 0, result.stderr[-500:]
+    assert "500/600 files" in result.stderr and "600/600 files" in result.stderr
+    assert "600 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed" in result.stderr
