@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 # Bidi controls (LRM, RLM, ALM, embeddings/overrides, isolates) and zero-width
 # junk (ZWSP, ZWNJ, ZWJ, word joiner, BOM) that scraped pages carry invisibly.
@@ -79,12 +80,14 @@ def fold_letters(text: str) -> str:
     return strip_tashkeel(clean_line(text)).translate(_LETTER_FOLD).translate(_DIGIT_FOLD)
 
 
+@lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
     """The comparison key for Arabic text: two spellings of one phrase fold equal.
 
     Removes tashkeel and tatweel, unifies alef forms, ta marbuta/ha, alef
     maqsura/ya and hamza seats, maps Arabic-Indic digits to Latin, lowercases
-    Latin and collapses punctuation and spacing.
+    Latin and collapses punctuation and spacing. Cached: a build folds the same
+    titles again and again (see-also lines, related items, every rebuild of `serve`).
     """
     return " ".join(fold_words(text))
 
