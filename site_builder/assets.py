@@ -20,7 +20,7 @@ from .views import Figure
 IMAGE_SUFFIXES = frozenset((".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"))
 
 
-def collect_figures(site: Site, content: Path, root: Path, problems: list[Problem], urls: Urls
+def collect_figures(site: Site, content: Path, problems: list[Problem], urls: Urls
                     ) -> tuple[dict[str, tuple[Figure, ...]], list[tuple[str, Path]]]:
     """Figures for every article, and the image files to copy (site path, source file)."""
     figures: dict[str, tuple[Figure, ...]] = {}

@@ -36,7 +36,7 @@ from .content import parse_bytes
 from .errors import Problem, SiteError
 from .indexes import build_site
 from .model import Article, Site
-from .output import InPlaceOutput, StagedOutput
+from .output import InPlaceOutput, StagedOutput, unchanged_file
 from .plan import PageSpec, plan
 from .render import Renderer, make_environment
 from .search import SearchIndex
@@ -94,7 +94,7 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
         state.related = site.similar
         result.problems += problems
         links = Urls(config.base_path, config.site_url)
-        figures, images = collect_figures(site, root / config.content_dir, root, result.problems, links)
+        figures, images = collect_figures(site, root / config.content_dir, result.problems, links)
         result.problems = _apply_levels(result.problems, config.checks)
     with clock("plan"):
         specs = plan(site, config)
@@ -109,8 +109,8 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
         signatures, todo = _triage(specs, signer, state, previous, result)
         small = previous is not None and bool(state.files) and len(todo) <= max(INCREMENTAL_PAGES, len(specs) // 20)
         with InPlaceOutput(out, state.files) if small else StagedOutput(out, previous) as staged:
-            for rel, signature in signatures.items():
-                if signature and not staged.reuse(rel, state.stamps.get(rel)):
+            for rel in signatures:
+                if not staged.reuse(rel):  # triage checked the stamp; only a race can fail here
                     raise SiteError(f"output file {rel} vanished during the build", out)
             # The index object is updated in place: it returns to the state only with a
             # committed build, so a failed one cannot leave it ahead of the files.
@@ -133,7 +133,7 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
             with swap_lock or nullcontext():
                 staged.commit()
     state.signatures, state.output = signatures, out
-    state.search_signature, state.search_files, state.search_index = search
+    state.search_signature, _, state.search_index = search
     state.stamps, state.files = _stamps(out, [*signatures, *search[1]], state.stamps, staged), files
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     result.seconds = time.perf_counter() - started
@@ -189,23 +189,13 @@ def _triage(specs: list[PageSpec], signer: Signer, state: BuildState, previous: 
         signature = signer.page(spec)
         result.pages[spec.kind] += 1
         stamp = state.stamps.get(rel)
-        if previous is not None and state.signatures.get(rel) == signature and _stamp_matches(f"{previous}/{rel}",
+        if previous is not None and state.signatures.get(rel) == signature and unchanged_file(f"{previous}/{rel}",
                                                                                              stamp):
             reusable[rel] = signature
         else:
             todo.append(spec)
     result.reused, result.rendered = len(reusable), len(todo)
     return reusable, todo
-
-
-def _stamp_matches(path: str, stamp: tuple[int, int] | None) -> bool:
-    if stamp is None:
-        return False
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    return (info.st_size, info.st_mtime_ns) == tuple(stamp)
 
 
 def _progress_counter(progress: Progress | None, done: int, total: int) -> Callable[[int], None] | None:

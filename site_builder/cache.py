@@ -46,7 +46,6 @@ class BuildState:
     signatures: dict[str, str] = field(default_factory=dict)  # output file -> signature
     output: Path | None = None  # the output folder those signatures describe
     search_signature: str = ""  # what the search index was built from
-    search_files: list[str] = field(default_factory=list)
     # (size, mtime_ns) of each output file as the build left it: a file changed since
     # (by hand, by another tool) is rendered again rather than trusted.
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .text import fold
+
 DATE_SOURCES = ("cli", "meta", "text", "inferred", "file")
 
 
@@ -118,3 +120,7 @@ class Site:
     origins: Mapping[str, str] = field(default_factory=dict)  # slug -> content file, for messages
     # (digest of the inputs, similar articles by slug): kept so the next build can reuse it.
     similar: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {})
+
+    def slug_for_title(self, title: str) -> str | None:
+        """The article with this title, however its tashkeel, alef or spacing differ."""
+        return self.by_title.get(fold(title))

@@ -71,15 +71,9 @@ class StagedOutput:
         """Take `rel` from the previous output unchanged (a hard link, gone with the old
         folder at commit); False when there is nothing to take, or when the file is no
         longer as the last build left it (`stamp`: its size and mtime then)."""
-        old = self.previous / rel if self.previous else None
-        if old is None:
+        if self.previous is None or unchanged_file(f"{self.previous}/{rel}", stamp) is None:
             return False
-        try:
-            info = old.lstat()
-        except OSError:
-            return False
-        if not os.path.isfile(old) or (stamp is not None and (info.st_size, info.st_mtime_ns) != tuple(stamp)):
-            return False
+        old = self.previous / rel
         target = self.path_for(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
@@ -112,6 +106,20 @@ class StagedOutput:
             os.rename(self.out, self.old)
         os.rename(self.stage, self.out)
         discard(self.old)
+
+
+def unchanged_file(path: str, stamp: tuple[int, int] | None = None) -> os.stat_result | None:
+    """The stat of a regular file that is (when `stamp` is given) still as the last build left
+    it, by size and mtime; None otherwise. Both writers and the build's triage use it."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    if stamp is not None and (info.st_size, info.st_mtime_ns) != tuple(stamp):
+        return None
+    return info
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -203,11 +211,8 @@ class InPlaceOutput:
         self.bytes += source.stat().st_size
 
     def reuse(self, rel: str, stamp: tuple[int, int] | None = None) -> bool:
-        try:
-            info = os.lstat(f"{self.out}/{rel}")
-        except OSError:
-            return False
-        if not stat.S_ISREG(info.st_mode) or (stamp is not None and (info.st_size, info.st_mtime_ns) != tuple(stamp)):
+        info = unchanged_file(f"{self.out}/{rel}", stamp)
+        if info is None:
             return False
         self.kept.add(rel)
         self.files += 1

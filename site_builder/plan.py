@@ -86,7 +86,7 @@ def _neighbours(site: Site) -> dict[str, tuple[str, ...]]:
 def _article_deps(site: Site, slug: str, neighbours: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """The article, its related and neighbour articles, and how each see-also line resolves."""
     related = tuple(e.slug for e in site.related.get(slug, ()) if e.slug)
-    see_also = [site.by_title.get(fold(title)) or f"?missing:{fold(title)}"
+    see_also = [site.slug_for_title(title) or f"?missing:{fold(title)}"
                 for title in site.articles[slug].body_see_also]
     return (slug, *related, *neighbours.get(slug, ()), *see_also)
 

@@ -142,31 +142,29 @@ class Renderer:
         cat = self.views.category_of.get(category)
         return cat.slug if cat and cat.in_menu else None
 
-    def _listing(self, spec: PageSpec, slugs: tuple[str, ...], heading: str, path_of: Callable[[int], str],
+    def _listing(self, spec: PageSpec, heading: str, path_of: Callable[[int], str],
                  current: str | None, feed: str | None, crumbs: list[Any]) -> bytes:
-        per = self.config.per_page
-        chunk = slugs[(spec.page - 1) * per: spec.page * per]
+        """A page of a category or month: its articles are the ones the plan gave it (spec.deps)."""
         pager = self.views.pager(spec.page, spec.pages, path_of)
         title = heading if spec.page == 1 else f"{heading} - صفحة {spec.page}"
         page = {"title": title, "rel_prev": pager.prev if pager else None,
                 "rel_next": pager.next if pager else None,
                 "feed": self.views.urls.href(feed) if feed else None}
         return self._html("list.html", spec, current, page=page, breadcrumb=crumbs, heading=heading,
-                          page_number=spec.page, cards=[self.views.card(s) for s in chunk], pager=pager)
+                          page_number=spec.page, cards=[self.views.card(s) for s in spec.deps], pager=pager)
 
     def _category(self, spec: PageSpec) -> bytes:
         cat = next(c for c in self.site.categories if c.slug == spec.key[0])
         crumbs = self._crumbs(Link(cat.name, self.views.urls.href(urls.category(cat.slug)), True))
-        return self._listing(spec, cat.articles, cat.name, lambda n: urls.category(cat.slug, n),
+        return self._listing(spec, cat.name, lambda n: urls.category(cat.slug, n),
                              cat.slug if cat.in_menu else None, urls.category_feed(cat.slug), crumbs)
 
     def _month(self, spec: PageSpec) -> bytes:
         year, month = spec.key
-        found = next(m for m in self.site.months if (m.year, m.month) == (year, month))
         heading = f"أرشيف {ARABIC_MONTHS[month - 1]} {year}"
         crumbs = self._crumbs(Link(ARCHIVE_TITLE, self.views.urls.href(urls.archive_index())),
                               Link(heading, self.views.urls.href(urls.archive_month(year, month)), True))
-        return self._listing(spec, found.articles, heading, lambda n: urls.archive_month(year, month, n),
+        return self._listing(spec, heading, lambda n: urls.archive_month(year, month, n),
                              None, None, crumbs)
 
     def _archive(self, spec: PageSpec) -> bytes:

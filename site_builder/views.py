@@ -16,7 +16,7 @@ from . import urls
 from .config import SiteConfig
 from .indexes import local_day, moment
 from .model import Article, RelatedEntry, Site
-from .text import arabic_date, fold
+from .text import arabic_date
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Views:
         return self.urls.href(urls.article(slug))
 
     def resolve_title(self, title: str) -> str | None:
-        slug = self.site.by_title.get(fold(title))
+        slug = self.site.slug_for_title(title)
         return self.article_href(slug) if slug else None
 
     # -- cards -------------------------------------------------------------
