@@ -172,7 +172,7 @@ class DevServer:
         self.httpd: http.server.ThreadingHTTPServer | None = None
 
     # -- building ---------------------------------------------------------
-    def rebuild(self, changed: set[str] | None = None) -> BuildResult | None:
+    def rebuild(self) -> BuildResult | None:
         """Build now; publish the outcome to browsers only once it is complete."""
         try:
             result = build(self.root, self.out, self.overrides, state=self.state, swap_lock=self.hub.output_lock)
@@ -202,7 +202,7 @@ class DevServer:
         for changes in watch(*paths, watch_filter=lambda _c, p: not is_ignored(p), step=100,
                              stop_event=self.stop, raise_interrupt=False):
             self.log(f"{len(changes)} file(s) changed")
-            self.rebuild({p for _, p in changes})
+            self.rebuild()  # the build finds what changed from the files' stats
 
     # -- serving ------------------------------------------------------------
     def allowed_hosts(self) -> set[str]:

@@ -232,8 +232,9 @@ def _place_images(parsed: ParsedPage, out: Path, slug: str) -> tuple[Image, ...]
             continue
         name = f"{index + 1:02d}-{slugify(local.stem, 40)}{local.suffix.lower()}"
         dest = out / slug / name
-        if not dest.exists() or dest.read_bytes() != local.read_bytes():
-            write_atomic(dest, local.read_bytes())
+        data = local.read_bytes()
+        if not dest.exists() or dest.read_bytes() != data:
+            write_atomic(dest, data)
         placed.append(replace(image, src=f"{slug}/{name}"))
     return tuple(placed)
 
