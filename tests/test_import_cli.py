@@ -126,3 +126,13 @@ def test_large_mirrors_show_progress(tmp_path):
     assert result.returncode == 0, result.stderr[-500:]
     assert "500/600 files" in result.stderr and "600/600 files" in result.stderr
     assert "600 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed" in result.stderr
+
+
+def test_progress_lines_are_periodic_when_not_on_a_terminal(capsys):
+    from site_builder.cli import _progress_printer
+
+    show = _progress_printer(every=5000, noun="pages")
+    for done in range(1, 12001):
+        show(done, 12000)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == ["5000/12000 pages", "10000/12000 pages", "12000/12000 pages"]
