@@ -29,6 +29,7 @@ class StagedOutput:
         self.old = self.out.parent / f".{self.out.name}.old"
         self.files = 0
         self.bytes = 0
+        self._made: set[str] = set()  # folders already created in the stage
 
     def __enter__(self) -> StagedOutput:
         recover(self.out)
@@ -41,15 +42,18 @@ class StagedOutput:
             shutil.rmtree(self.stage, ignore_errors=True)
 
     def path_for(self, rel: str) -> Path:
-        """The staged file for a site-relative path; nothing may land outside the stage."""
-        target = (self.stage / rel).resolve()
-        if not target.is_relative_to(self.stage.resolve()) or target == self.stage.resolve():
-            raise SiteError(f"refusing to write outside the output folder: {rel!r}")
-        return target
+        """The staged file for a site-relative path, its folder created. Checked by its
+        text, not resolve(): the stage is new and holds only what this build put there,
+        so no link inside it can lead out, and a build writes thousands of files."""
+        checked_relative(rel)
+        folder, _, _ = rel.rpartition("/")
+        if folder not in self._made:
+            os.makedirs(f"{self.stage}/{folder}", exist_ok=True)
+            self._made.add(folder)
+        return Path(f"{self.stage}/{rel}")
 
     def write(self, rel: str, data: bytes) -> None:
         target = self.path_for(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)  # never write through a link shared with the previous output
         target.write_bytes(data)
         os.chmod(target, 0o644)
@@ -61,7 +65,6 @@ class StagedOutput:
         same = old is not None and old.is_file() and _same_file(old, source)
         if not (same and self.reuse(rel)):
             target = self.path_for(rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)
             shutil.copy2(source, target)  # keeps the time, so the next build can compare
             os.chmod(target, 0o644)
@@ -75,7 +78,6 @@ class StagedOutput:
             return False
         old = self.previous / rel
         target = self.path_for(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         try:
             os.link(old, target)
@@ -106,6 +108,15 @@ class StagedOutput:
             os.rename(self.out, self.old)
         os.rename(self.stage, self.out)
         discard(self.old)
+
+
+def checked_relative(rel: str) -> str:
+    """`rel` if it is a plain path inside the site: no leading slash, no empty, "." or ".."
+    segment, no NUL or backslash; otherwise a SiteError."""
+    parts = rel.split("/")
+    if not rel or "\0" in rel or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+        raise SiteError(f"refusing to write outside the output folder: {rel!r}")
+    return rel
 
 
 def unchanged_file(path: str, stamp: tuple[int, int] | None = None) -> os.stat_result | None:
@@ -220,7 +231,8 @@ class InPlaceOutput:
         return True
 
     def _check(self, rel: str) -> None:
-        target = (self.out / rel).resolve()
+        """Textually plain, and not led out by a link someone left in output/."""
+        target = (self.out / checked_relative(rel)).resolve()
         if not target.is_relative_to(self.out) or target == self.out:
             raise SiteError(f"refusing to write outside the output folder: {rel!r}")
 

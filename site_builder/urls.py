@@ -8,6 +8,7 @@ and canonical links. Output files follow the paths: `politics/page/2/index.html`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 ARCHIVE = "archive"
@@ -48,7 +49,13 @@ class Urls:
     site_url: str = ""
 
     def href(self, path: str) -> str:
-        return quote(self.base_path + path, safe="/#?=&%:")
+        return _quoted(self.base_path + path)
 
     def absolute(self, path: str) -> str:
         return self.site_url + self.href(path)
+
+
+@lru_cache(maxsize=1 << 16)
+def _quoted(path: str) -> str:
+    """Percent-encoded once per build: every page links the menu, its category and its cards."""
+    return quote(path, safe="/#?=&%:")

@@ -62,9 +62,18 @@ class Views:
         self.urls = urls.Urls(config.base_path, config.site_url)
         self.figures = figures
         self.category_of = {c.name: c for c in site.categories}
+        # Where each article stands in its category's list: neighbours() without a linear search.
+        self._position = {slug: i for c in site.categories for i, slug in enumerate(c.articles)}
+        self._cards: dict[str, Card] = {}  # an article's card is on many pages; made once
+        self._menus: dict[str | None, tuple[Link, ...]] = {}
 
     # -- links -------------------------------------------------------------
-    def menu(self, current: str | None) -> list[Link]:
+    def menu(self, current: str | None) -> tuple[Link, ...]:
+        if current not in self._menus:
+            self._menus[current] = tuple(self._menu(current))
+        return self._menus[current]
+
+    def _menu(self, current: str | None) -> list[Link]:
         links = [Link(self.config.menu[0].name if self.config.menu else "الرئيسية", self.urls.href(""),
                       current == "")]
         for cat in self.site.categories:
@@ -85,6 +94,12 @@ class Views:
 
     # -- cards -------------------------------------------------------------
     def card(self, slug: str) -> Card:
+        card = self._cards.get(slug)
+        if card is None:
+            card = self._cards[slug] = self._card(slug)
+        return card
+
+    def _card(self, slug: str) -> Card:
         article = self.site.articles[slug]
         image = next((f for f in self.figures.get(slug, ()) if f.src), None)
         return Card(article.title, self.article_href(slug), article.summary, self.category_link(article.category),
@@ -123,7 +138,7 @@ class Views:
         cat = self.category_of.get(article.category)
         if cat is None:
             return None, None
-        at = cat.articles.index(slug)
+        at = self._position[slug]
         newer = cat.articles[at - 1] if at > 0 else None
         older = cat.articles[at + 1] if at + 1 < len(cat.articles) else None
         return (self._link(newer), self._link(older))
