@@ -125,7 +125,7 @@ def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None 
             result.timings["search"] += search_work.seconds  # computed while the pages rendered
             for rel, source in [*images, *static_files(root / config.static_dir)]:
                 staged.copy(rel, source)
-            _report_unresolved(renderer.unresolved, site, result.problems)
+            result.problems += [p for _, found in sorted(renderer.problems.items()) for p in found]
             result.problems = _apply_levels(result.problems, config.checks)
             if _failed(result, strict):
                 return result
@@ -294,13 +294,6 @@ def _parsed(rel: str, entry: os.DirEntry[str], cached: ParsedFile | None) -> Par
     with open(entry.path, "rb") as handle:
         raw = handle.read()
     return ParsedFile(stamp, hashlib.sha256(raw).hexdigest(), parse_bytes(raw, rel).without_body())
-
-
-def _report_unresolved(unresolved: dict[str, list[str]], site: Site, problems: list[Problem]) -> None:
-    for slug, titles in sorted(unresolved.items()):
-        for title in titles:
-            problems.append(Problem("warning", f"see-also «{title}» is not in the archive (shown as text)",
-                                    site.origins.get(slug), check="unresolved_see_also"))
 
 
 def _failed(result: BuildResult, strict: bool) -> bool:

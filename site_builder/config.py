@@ -101,7 +101,7 @@ def load(root: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     lines: dict[str, int] = {}
     if path.is_file():
         matter = path.read_text(encoding="utf-8-sig")
-        data, lines = frontmatter.load(matter, str(path)) if matter.strip() else ({}, {})
+        data, lines = frontmatter.load(matter, str(path), numbers=True) if matter.strip() else ({}, {})
         lines = {k: v - 1 for k, v in lines.items()}  # site.yml has no opening '---' line
     data.update(overrides or {})
     problems = [Problem("error", msg, str(path), lines.get(key)) for key, msg in _check(data)]

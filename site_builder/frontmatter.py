@@ -1,8 +1,8 @@
 """YAML front matter, read strictly: safe types only, every problem with its line.
 
 YAML 1.1 resolves `no` to False, `1:20` to 80 and `012` to 10; a news archive
-wants the words it was given. The loader here resolves only null, plain
-integers, floats and dates, and refuses what could expand or run code:
+wants the words it was given. The loader here resolves only null and dates in
+content (plain integers and decimals too in site.yml), and refuses what could expand or run code:
 tags, anchors and aliases, duplicate keys, oversized blocks.
 """
 
@@ -20,27 +20,39 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ANCHOR_HINT_RE = re.compile(r"(?:^|[\s\[{,:-])[&*!]\S")
 
 
-class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader with a narrow set of implicit types and no duplicate keys."""
+_NULL = ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])
+_DATE = ("tag:yaml.org,2002:timestamp",
+         r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+         r"(?:Z|[-+][0-9]{2}(?::?[0-9]{2})?)?)?$", list("0123456789"))
+_INT = ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789"))
+_FLOAT = ("tag:yaml.org,2002:float", r"^[-+]?(?:[0-9]+\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", list("-+0123456789"))
 
 
-_StrictLoader.yaml_implicit_resolvers = {}
-for _tag, _regexp, _first in (
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789")),
-    ("tag:yaml.org,2002:float", r"^[-+]?(?:[0-9]+\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", list("-+0123456789")),
-    ("tag:yaml.org,2002:timestamp",
-     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
-     r"(?:Z|[-+][0-9]{2}(?::?[0-9]{2})?)?)?$", list("0123456789")),
-):
-    _StrictLoader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+def _resolvers(*rules: tuple[str, str, list[str]]) -> dict[Any, Any]:
+    """Implicit resolvers for exactly these types; every other plain scalar is text."""
+    table: dict[Any, Any] = {}
+    for tag, regexp, first in rules:
+        for char in first:
+            table.setdefault(char, []).append((tag, re.compile(regexp)))
+    return table
 
 
-class _PythonLoader(yaml.SafeLoader):
+class _TextLoader(_Base):  # type: ignore[misc, valid-type]
+    """Content front matter: null and dates are the only types; `3.10`, `012` and `+5`
+    stay the text they were (a number would come back as 3.1, 12 and 5)."""
+
+    yaml_implicit_resolvers = _resolvers(_NULL, _DATE)
+
+
+class _ConfigLoader(_Base):  # type: ignore[misc, valid-type]
+    """site.yml: page sizes and counts are plain integers, so those resolve too."""
+
+    yaml_implicit_resolvers = _resolvers(_NULL, _DATE, _INT, _FLOAT)
+
+
+class _Guarded(yaml.SafeLoader):
     """The pure-Python loader, used only when the text may hold anchors, aliases or tags,
     because it lets us stop at the first one before anything expands."""
-
-    yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -51,6 +63,14 @@ class _PythonLoader(yaml.SafeLoader):
         if _explicit_tag(event):
             raise _refuse(event, f"YAML tag {event.tag} is not allowed in front matter")
         return super().compose_node(parent, index)
+
+
+class _GuardedText(_Guarded):
+    yaml_implicit_resolvers = _TextLoader.yaml_implicit_resolvers
+
+
+class _GuardedConfig(_Guarded):
+    yaml_implicit_resolvers = _ConfigLoader.yaml_implicit_resolvers
 
 
 def _explicit_tag(event: Any) -> bool:
@@ -81,9 +101,14 @@ def split(text: str, path: str) -> tuple[str, str, int]:
     return matter, body, body_line
 
 
-def load(matter: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
-    """Parse front matter into a dict and a map of each top-level key to its line."""
-    loader_class = _PythonLoader if _ANCHOR_HINT_RE.search(matter) else _StrictLoader
+def load(matter: str, path: str, numbers: bool = False) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse front matter into a dict and a map of each top-level key to its line.
+    `numbers`: resolve plain integers and decimals (site.yml); else they stay text."""
+    guarded = _ANCHOR_HINT_RE.search(matter)
+    if numbers:
+        loader_class = _GuardedConfig if guarded else _ConfigLoader
+    else:
+        loader_class = _GuardedText if guarded else _TextLoader
     loader = loader_class(matter)
     try:
         node = loader.get_single_node()
@@ -94,6 +119,10 @@ def load(matter: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
         lines = _key_lines(node, path)
         data = _construct(loader, node, path)
     except yaml.MarkedYAMLError as err:
+        body_line = _body_text_line(matter)
+        if body_line is not None:
+            raise SiteError(f"bad YAML: line {body_line} reads like body text; is the closing '---' "
+                            "missing above it?", path, body_line) from None
         mark = err.problem_mark or err.context_mark
         line = mark.line + 2 if mark else None
         raise SiteError(f"bad YAML: {err.problem or err.context}", path, line) from None
@@ -102,6 +131,19 @@ def load(matter: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
     finally:
         loader.dispose()
     return data, lines
+
+
+def _body_text_line(matter: str) -> int | None:
+    """The file line of the first line after a blank one that is not YAML-shaped (no
+    `key:`, not a list item, comment or indented continuation): a front matter whose
+    closing `---` is missing has run into the body, up to a `---` rule in it."""
+    after_blank = False
+    for number, line in enumerate(matter.split("\n"), 2):
+        if not line.strip():
+            after_blank = True
+        elif after_blank and not line[0].isspace() and line[0] not in "-#" and ":" not in line:
+            return number
+    return None
 
 
 def _construct(loader: Any, node: yaml.MappingNode, path: str) -> dict[str, Any]:

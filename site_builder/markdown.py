@@ -32,6 +32,7 @@ class BodyContext:
     resolve: Callable[[str], str | None]
     unresolved: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
+    too_deep: bool = False  # nested past markdown-it's limit: shown as plain paragraphs
 
 
 def make_parser() -> MarkdownIt:
@@ -44,7 +45,21 @@ def make_parser() -> MarkdownIt:
 
 
 def render_body(md: MarkdownIt, source: str, context: BodyContext) -> str:
-    return md.render(source, {"body": context})
+    """The body as HTML. Past its nesting limit markdown-it drops the rest of the document
+    without a word (fifty nested list markers are enough), so such a body is shown as
+    plain paragraphs instead: every word stays, and `context.too_deep` says why."""
+    env = {"body": context}
+    tokens = md.parse(source, env)
+    if any(t.level >= md.options.maxNesting - 1 for t in tokens):
+        context.too_deep = True
+        return plain_paragraphs(source)
+    return md.renderer.render(tokens, md.options, env)
+
+
+def plain_paragraphs(source: str) -> str:
+    """Text as escaped paragraphs, one per blank-line-separated block."""
+    blocks = (" ".join(block.split()) for block in re.split(r"\n\s*\n", source))
+    return "".join(f"<p>{escape(block)}</p>\n" for block in blocks if block)
 
 
 def _safe_link(url: str) -> bool:

@@ -17,7 +17,7 @@ from . import feeds, urls
 from . import plan as plan_mod
 from .config import SiteConfig
 from .content import read_body
-from .errors import SiteError
+from .errors import Problem, SiteError
 from .markdown import BodyContext, make_parser, render_body
 from .model import Site
 from .plan import PageSpec, sitemap_paths
@@ -42,14 +42,14 @@ def make_environment(templates: Path) -> jinja2.Environment:
 
 
 class Renderer:
-    """Renders the pages of one build; collects see-also titles it could not link."""
+    """Renders the pages of one build; collects what it found wrong in article bodies."""
 
     def __init__(self, site: Site, config: SiteConfig, views: Views, env: jinja2.Environment,
                  specs: list[PageSpec]):
         self.site, self.config, self.views, self.env = site, config, views, env
         self.md = make_parser()
         self.specs = specs
-        self.unresolved: dict[str, list[str]] = {}
+        self.problems: dict[str, list[Problem]] = {}  # by article slug, found while rendering
         self._cards: dict[tuple[Card, str], Markup] = {}
         self._kinds: dict[str, Callable[[PageSpec], bytes]] = {
             "article": self._article, "category": self._category, "month": self._month,
@@ -118,8 +118,7 @@ class Renderer:
         article = self.site.articles[slug]
         body = BodyContext(resolve=self.views.resolve_title)
         body_html = render_body(self.md, self.body_of(slug), body)
-        if body.unresolved:
-            self.unresolved[slug] = body.unresolved
+        self._report(slug, body)
         cat = self.views.category_link(article.category)
         newer, older = self.views.neighbours(slug)
         figures = self.views.figures.get(slug, ())
@@ -138,6 +137,16 @@ class Renderer:
                 "related": [self.views.related_card(e) for e in self.site.related.get(slug, ())],
             },
         )
+
+    def _report(self, slug: str, body: BodyContext) -> None:
+        path = self.site.origins.get(slug)
+        found = [Problem("warning", f"see-also «{title}» is not in the archive (shown as text)", path,
+                         check="unresolved_see_also") for title in body.unresolved]
+        if body.too_deep:
+            found.append(Problem("warning", "the body nests lists or quotes too deeply for Markdown; "
+                                            "it is shown as plain paragraphs", path))
+        if found:
+            self.problems[slug] = found
 
     def _slug_of(self, category: str) -> str | None:
         cat = self.views.category_of.get(category)

@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Callable
 
+from .errors import Problem
 from .output import InPlaceOutput, StagedOutput
 from .plan import PageSpec
 from .render import Renderer
@@ -23,7 +24,7 @@ CHUNK = 256  # pages per task: small enough to balance the cores and report prog
 MIN_PARALLEL = 1500  # below this, forking costs more than it saves
 
 _JOB: tuple[Renderer, StagedOutput | InPlaceOutput] | None = None
-Report = tuple[int, int, list[str], dict[str, list[str]]]
+Report = tuple[int, int, list[str], dict[str, list[Problem]]]
 
 
 def jobs_wanted() -> int:
@@ -91,16 +92,16 @@ class _Alongside:
 def _collect(pool: multiprocessing.pool.Pool, chunks: list[list[PageSpec]], renderer: Renderer,
              staged: StagedOutput | InPlaceOutput, progress: Callable[[int], None] | None) -> None:
     """Merge what the workers report into this process's writer and renderer."""
-    for files, size, changed, unresolved, count in pool.imap_unordered(_render_counted, chunks):
+    for files, size, changed, problems, count in pool.imap_unordered(_render_counted, chunks):
         staged.files += files
         staged.bytes += size
         staged.changed += changed
-        renderer.unresolved.update(unresolved)
+        renderer.problems.update(problems)
         if progress:
             progress(count)
 
 
-def _render_counted(chunk: list[PageSpec]) -> tuple[int, int, list[str], dict[str, list[str]], int]:
+def _render_counted(chunk: list[PageSpec]) -> tuple[int, int, list[str], dict[str, list[Problem]], int]:
     return (*_render_chunk(chunk), len(chunk))
 
 
@@ -109,8 +110,8 @@ def _render_chunk(chunk: list[PageSpec]) -> Report:
     assert _JOB is not None
     renderer, staged = _JOB
     files, size, changed = staged.files, staged.bytes, len(staged.changed)
-    unresolved_before = set(renderer.unresolved)
+    problems_before = set(renderer.problems)
     for spec in chunk:
         staged.write(output_file(spec.path), renderer.render(spec))
-    unresolved = {k: v for k, v in renderer.unresolved.items() if k not in unresolved_before}
-    return staged.files - files, staged.bytes - size, staged.changed[changed:], unresolved
+    problems = {k: v for k, v in renderer.problems.items() if k not in problems_before}
+    return staged.files - files, staged.bytes - size, staged.changed[changed:], problems
