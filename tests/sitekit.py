@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -107,3 +112,22 @@ def broken_links(out: Path, base_path: str = "/") -> list[str]:
             if target is not None and not target.is_file():
                 broken.append(f"{html.relative_to(out)}: <{tag}> {url}")
     return broken
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A plain static HTTP server for a built output folder, as GitHub Pages would serve it."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass

@@ -3,18 +3,15 @@ screenshots at phone and desktop widths (kept in tests/_artifacts/ to look at)."
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from conftest import ROOT, run_cli
-from sitekit import make_site
+from sitekit import make_site, serve_folder
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -38,17 +35,8 @@ def demo_output(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(demo_output):
-    handler = functools.partial(_QuietHandler, directory=str(demo_output))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
+    with serve_folder(demo_output) as url:
+        yield url
 
 
 def test_every_page_passes_the_nu_html_checker(demo_output):
