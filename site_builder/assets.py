@@ -58,7 +58,11 @@ def _local_image(src: str | None, content: Path, where: str | None, problems: li
                                 check="missing_image"))
         return None
     full = (content / path).resolve()
-    if not full.is_relative_to(content.resolve()) or not full.is_file():
+    if not full.is_relative_to(content.resolve()):
+        problems.append(Problem("warning", f"image file {src!r} is a link leading out of the content folder; "
+                                           "not published", where, check="missing_image"))
+        return None
+    if not full.is_file():
         problems.append(Problem("warning", f"image file {src!r} not found", where, check="missing_image"))
         return None
     return path.as_posix()

@@ -7,6 +7,7 @@ output/ untouched, and the next build tidies up what it left.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import stat
@@ -35,6 +36,7 @@ class StagedOutput:
         recover(self.out)
         shutil.rmtree(self.stage, ignore_errors=True)
         self.stage.mkdir(parents=True)
+        os.chmod(self.stage, FOLDER_MODE)
         return self
 
     def __exit__(self, kind: object, error: object, tb: object) -> None:
@@ -48,7 +50,7 @@ class StagedOutput:
         checked_relative(rel)
         folder, _, _ = rel.rpartition("/")
         if folder not in self._made:
-            os.makedirs(f"{self.stage}/{folder}", exist_ok=True)
+            make_folders(self.stage, folder)
             self._made.add(folder)
         return Path(f"{self.stage}/{rel}")
 
@@ -56,7 +58,7 @@ class StagedOutput:
         target = self.path_for(rel)
         target.unlink(missing_ok=True)  # never write through a link shared with the previous output
         target.write_bytes(data)
-        os.chmod(target, 0o644)
+        os.chmod(target, FILE_MODE)
         self._count(rel, target, data)
 
     def copy(self, rel: str, source: Path) -> None:
@@ -67,7 +69,7 @@ class StagedOutput:
             target = self.path_for(rel)
             target.unlink(missing_ok=True)
             shutil.copy2(source, target)  # keeps the time, so the next build can compare
-            os.chmod(target, 0o644)
+            os.chmod(target, FILE_MODE)
             self._count(rel, target, None)
 
     def reuse(self, rel: str, stamp: tuple[int, int] | None = None) -> bool:
@@ -83,7 +85,7 @@ class StagedOutput:
             os.link(old, target)
         except OSError:
             shutil.copyfile(old, target)
-            os.chmod(target, 0o644)
+        os.chmod(target, FILE_MODE)  # as a new file would be, even if someone narrowed the old one
         self.files += 1
         self.bytes += target.stat().st_size
         return True
@@ -101,13 +103,33 @@ class StagedOutput:
         return {p.relative_to(self.stage).as_posix() for p in self.stage.rglob("*") if not p.is_dir()}
 
     def commit(self) -> None:
-        """Swap the staged build in: two renames; the old build is then removed in the
-        background, since deleting a big site takes as long as writing it."""
+        """Swap the staged build in, in one step where the system can (so output/ is never
+        missing, even for an instant), else by two renames that recover() can finish. The
+        old build is removed in the background: deleting a big site takes as long as writing it."""
         shutil.rmtree(self.old, ignore_errors=True)
+        if self.out.exists() and exchange(self.stage, self.out):
+            discard(self.stage)  # it now holds the previous build
+            return
         if self.out.exists():
             os.rename(self.out, self.old)
         os.rename(self.stage, self.out)
         discard(self.old)
+
+
+FILE_MODE, FOLDER_MODE = 0o644, 0o755  # a web server running as another user must read the site
+
+
+def make_folders(base: Path, folder: str) -> None:
+    """Create `folder` (relative, may be "") under `base`, each new level world-readable
+    whatever the umask: a deploy or a web server often runs as another user."""
+    path = base
+    for part in folder.split("/") if folder else ():
+        path = path / part
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            continue
+        os.chmod(path, FOLDER_MODE)
 
 
 def checked_relative(rel: str) -> str:
@@ -137,6 +159,17 @@ def _same_file(a: Path, b: Path) -> bool:
     """Same size and modification time: the cheap test rsync uses."""
     sa, sb = a.stat(), b.stat()
     return sa.st_size == sb.st_size and sa.st_mtime_ns == sb.st_mtime_ns
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2 RENAME_EXCHANGE, through ctypes since
+    Python has no wrapper); False where the system or file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, rename_exchange = -100, 2
+    return renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), rename_exchange) == 0
 
 
 def recover(out: Path) -> None:
@@ -174,11 +207,20 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Delete what write_atomic() left behind when a process was killed mid-write (hidden
+    `.NAME.XXXX.tmp` files; nothing reads them). Returns how many there were."""
+    stale = [p for p in folder.rglob(".*.tmp") if p.is_file() and not p.is_symlink()] if folder.is_dir() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
 
 
 class InPlaceOutput:
@@ -241,6 +283,7 @@ class InPlaceOutput:
         for rel in sorted(self.pending, key=lambda r: (r.count("/") != 1 or not r.endswith("/index.html"), r)):
             data = self.pending[rel]
             target = self.out / rel
+            make_folders(self.out, rel.rpartition("/")[0])
             raw = data if isinstance(data, bytes) else data.read_bytes()
             if target.is_file() and target.stat().st_size == len(raw) and target.read_bytes() == raw:
                 continue

@@ -19,7 +19,7 @@ import yaml
 
 from ..errors import Problem, SiteError
 from ..model import Article, Image, Source
-from ..output import write_atomic
+from ..output import remove_stale_temps, write_atomic
 from ..text import short_hash, slugify
 from . import htmlpage, textdump
 from .dates import full_dates
@@ -99,6 +99,7 @@ def _is_page_candidate(rel: Path) -> bool:
 def import_sources(args: list[Path], options: ImportOptions, progress: Progress | None = None) -> ImportReport:
     """Import every source; one file's failure never stops the others."""
     sources = list(find_sources(args))
+    remove_stale_temps(options.out)  # a killed import's half-written files
     existing = _existing_files(options.out)
     taken = {p.stem for p in options.out.glob("*.md")}
     report = ImportReport()
