@@ -214,8 +214,7 @@ class DevServer:
         """Build, bind and serve in the background; return the site's URL."""
         self.rebuild()
         handler = type("Handler", (_Handler,), {"server_app": self})
-        self.httpd = http.server.ThreadingHTTPServer((self.host, self.port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _HTTPServer((self.host, self.port), handler)
         threading.Thread(target=self.httpd.serve_forever, name="http", daemon=True).start()
         threading.Thread(target=self.watch, name="watch", daemon=True).start()
         return f"http://{self.host}:{self.httpd.server_address[1]}{self.base_path}"
@@ -226,6 +225,14 @@ class DevServer:
         if self.httpd:
             self.httpd.shutdown()
             self.httpd.server_close()
+
+
+class _HTTPServer(http.server.ThreadingHTTPServer):
+    """A thread per connection; a listen queue deep enough that a page opening many
+    connections at once (or a reload of many tabs) is not left waiting on SYN retries."""
+
+    daemon_threads = True
+    request_queue_size = 256
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
