@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import stat
 import subprocess
@@ -190,37 +191,56 @@ def test_builds_killed_at_random_moments_leave_a_whole_site(tmp_path):
     assert not [p for p in site.iterdir() if p.name.startswith(".output.building")]
 
 
+KILL_AT_WRITE = """
+import os, signal, sys
+from site_builder.cli import main
+limit, count = int(os.environ["KILL_AT_WRITE"]), 0
+
+def hook(frame, event, arg):  # SIGKILL this process at its Nth write to any file
+    global count
+    if event == "c_call" and getattr(arg, "__name__", "") == "write" \\
+            and type(getattr(arg, "__self__", None)).__module__ in ("_io", "io"):
+        count += 1
+        if count >= limit:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+sys.setprofile(hook)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 def test_imports_killed_midway_leave_each_file_complete_or_untouched(tmp_path):
+    """The import is killed in the middle of a write (the Nth one, N random): a file it was
+    rewriting must still be the old one, whole, or the new one, whole."""
     mirror = tmp_path / "mirror"
-    write_text_dumps(mirror, 600)
+    write_text_dumps(mirror, 300)
     content = tmp_path / "content"
-    first = run_cli("import", str(mirror), "--out", str(content), "--date", "2025-02-18")
+    command = ["import", str(mirror), "--out", str(content), "--date", "2025-02-18"]
+    first = run_cli(*command)
     assert first.returncode == 0, first.stderr
-    old = _snapshot(content)
-    pages = sorted(mirror.glob("*.txt"))
-    for page in pages:  # a new version of every page: a re-import rewrites every file
-        page.write_text(page.read_text(encoding="utf-8").replace("خَبَرَيْن.", "خَبَرَيْن. تحديث.", 1), encoding="utf-8")
+    names = sorted(p.name for p in content.glob("*.md"))
+    killer = tmp_path / "killer.py"
+    killer.write_text(KILL_AT_WRITE, encoding="utf-8")
     rng = random.Random(3)
     kills = 0
-    for _ in range(12):  # until 3 imports were killed midway
-        if kills >= 3:
-            break
-        child = subprocess.Popen([sys.executable, "-m", "site_builder", "import", str(mirror), "--out", str(content),
-                                  "--date", "2025-02-18", "--force"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.4, 1.0))
-        if child.poll() is None:
-            child.send_signal(signal.SIGKILL)
-            kills += 1
-        child.wait()
+    for round_no, limit in enumerate(rng.sample(range(1, 280), 8)):
+        before = _snapshot(content)
+        marker = f"تحديث {round_no}."
+        for page in sorted(mirror.glob("*.txt")):  # a new version of every page: every file is rewritten
+            text = re.sub(r"خَبَرَيْن\.( تحديث \d+\.)?", f"خَبَرَيْن. {marker}", page.read_text(encoding="utf-8"), count=1)
+            page.write_text(text, encoding="utf-8")
+        child = subprocess.run([sys.executable, str(killer), *command, "--force"], capture_output=True, timeout=300,
+                               env={**os.environ, "KILL_AT_WRITE": str(limit), "PYTHONPATH": str(ROOT)})
+        kills += child.returncode == -signal.SIGKILL
         for path in content.glob("*.md"):
             raw = path.read_bytes()
             parse_bytes(raw, path.name)  # whole: it parses
-            assert raw == old.get(path.name) or b"\xd8\xaa\xd8\xad\xd8\xaf\xd9\x8a\xd8\xab." in raw, path
-    assert kills >= 3
-    done = run_cli("import", str(mirror), "--out", str(content), "--date", "2025-02-18", "--force")
+            assert raw == before.get(path.name) or marker.encode() in raw, path
+    assert kills == 8
+    done = run_cli(*command, "--force")
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in content.glob("*.md")) == sorted(n for n in old if n.endswith(".md"))
+    assert sorted(p.name for p in content.glob("*.md")) == names
+    assert all(marker.encode() in p.read_bytes() for p in content.glob("*.md"))
     assert not list(content.rglob(".*.tmp")), "a killed import's temp files were left behind"
 
 
