@@ -151,6 +151,17 @@ def output_fingerprint(out: Path) -> str:
     return h.hexdigest()
 
 
+def stamps_fingerprint(out: Path, stamps: dict[str, tuple[int, int]]) -> str:
+    """output_fingerprint() of an output holding exactly these files as stamped, computed
+    without walking it: the build just wrote them and knows. (Sorting the paths by their
+    segments visits them in the order the walk does: each folder's entries by name.)"""
+    h = hashlib.sha256()
+    for rel in sorted(stamps, key=lambda r: r.split("/")):
+        size, mtime = stamps[rel]
+        h.update(f"{out}/{rel}\0{size}\0{mtime}\n".encode())
+    return h.hexdigest()
+
+
 def load_unchanged(root: Path, out: Path, inputs: str) -> dict[str, Any] | None:
     """The last build's report when neither its inputs nor its output changed since (the
     fast path of a rebuild with nothing to do); None otherwise."""
@@ -165,10 +176,12 @@ def load_unchanged(root: Path, out: Path, inputs: str) -> dict[str, Any] | None:
     return saved.get("report")
 
 
-def save_unchanged(root: Path, out: Path, inputs: str, report: dict[str, Any]) -> None:
+def save_unchanged(root: Path, out: Path, inputs: str, stamps: dict[str, tuple[int, int]],
+                   report: dict[str, Any]) -> None:
+    """Remember that this output is what these inputs make (see load_unchanged)."""
     folder = root / CACHE_DIR
     folder.mkdir(exist_ok=True)
-    data = {"inputs": inputs, "out": str(out), "output": output_fingerprint(out), "report": report}
+    data = {"inputs": inputs, "out": str(out), "output": stamps_fingerprint(out, stamps), "report": report}
     tmp = folder / f".unchanged.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, folder / "unchanged.json")

@@ -30,6 +30,7 @@ class StagedOutput:
         self.old = self.out.parent / f".{self.out.name}.old"
         self.files = 0
         self.bytes = 0
+        self.stamps: dict[str, tuple[int, int]] = {}  # every file put in the stage: its size and mtime
         self._made: set[str] = set()  # folders already created in the stage
 
     def __enter__(self) -> StagedOutput:
@@ -56,10 +57,21 @@ class StagedOutput:
 
     def write(self, rel: str, data: bytes) -> None:
         target = self.path_for(rel)
-        target.unlink(missing_ok=True)  # never write through a link shared with the previous output
-        target.write_bytes(data)
-        os.chmod(target, FILE_MODE)
-        self._count(rel, target, data)
+        try:
+            # O_EXCL: never write through a link shared with the previous output.
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except FileExistsError:
+            target.unlink()
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, FILE_MODE)  # whatever the umask
+            info = os.fstat(fd)
+        finally:
+            os.close(fd)
+        self._count(rel, info, data)
 
     def copy(self, rel: str, source: Path) -> None:
         """Copy a file in; one unchanged since the previous build is linked instead."""
@@ -70,13 +82,14 @@ class StagedOutput:
             target.unlink(missing_ok=True)
             shutil.copy2(source, target)  # keeps the time, so the next build can compare
             os.chmod(target, FILE_MODE)
-            self._count(rel, target, None)
+            self._count(rel, target.stat(), None)
 
     def reuse(self, rel: str, stamp: tuple[int, int] | None = None) -> bool:
         """Take `rel` from the previous output unchanged (a hard link, gone with the old
         folder at commit); False when there is nothing to take, or when the file is no
         longer as the last build left it (`stamp`: its size and mtime then)."""
-        if self.previous is None or unchanged_file(f"{self.previous}/{rel}", stamp) is None:
+        info = unchanged_file(f"{self.previous}/{rel}", stamp) if self.previous is not None else None
+        if info is None:
             return False
         old = self.previous / rel
         target = self.path_for(rel)
@@ -85,22 +98,29 @@ class StagedOutput:
             os.link(old, target)
         except OSError:
             shutil.copyfile(old, target)
+            info = target.stat()
         os.chmod(target, FILE_MODE)  # as a new file would be, even if someone narrowed the old one
         self.files += 1
-        self.bytes += target.stat().st_size
+        self.bytes += info.st_size
+        self.stamps[rel] = (info.st_size, info.st_mtime_ns)
         return True
 
-    def _count(self, rel: str, target: Path, data: bytes | None) -> None:
+    def _count(self, rel: str, info: os.stat_result, data: bytes | None) -> None:
         self.files += 1
-        size = len(data) if data is not None else target.stat().st_size
-        self.bytes += size
-        old = self.previous / rel if self.previous else None
-        if old is None or not old.is_file() or old.stat().st_size != size or old.read_bytes() != target.read_bytes():
+        self.bytes += info.st_size
+        self.stamps[rel] = (info.st_size, info.st_mtime_ns)
+        if self._differs(rel, info.st_size, data):
             self.changed.append(rel)
 
-    @property
-    def all_files(self) -> set[str]:
-        return {p.relative_to(self.stage).as_posix() for p in self.stage.rglob("*") if not p.is_dir()}
+    def _differs(self, rel: str, size: int, data: bytes | None) -> bool:
+        """Whether the previous output lacks this file or held other bytes in it."""
+        if self.previous is None:
+            return True
+        old = unchanged_file(f"{self.previous}/{rel}")
+        if old is None or old.st_size != size:
+            return True
+        new = data if data is not None else Path(f"{self.stage}/{rel}").read_bytes()
+        return Path(f"{self.previous}/{rel}").read_bytes() != new
 
     def commit(self) -> None:
         """Swap the staged build in, in one step where the system can (so output/ is never
@@ -240,6 +260,7 @@ class InPlaceOutput:
         self.files = 0
         self.bytes = 0
         self.changed: list[str] = []
+        self.stamps: dict[str, tuple[int, int]] = {}  # every file of the output, once committed
 
     def __enter__(self) -> InPlaceOutput:
         return self
@@ -270,6 +291,7 @@ class InPlaceOutput:
         self.kept.add(rel)
         self.files += 1
         self.bytes += info.st_size
+        self.stamps[rel] = (info.st_size, info.st_mtime_ns)
         return True
 
     def _check(self, rel: str) -> None:
@@ -286,11 +308,13 @@ class InPlaceOutput:
             make_folders(self.out, rel.rpartition("/")[0])
             raw = data if isinstance(data, bytes) else data.read_bytes()
             if target.is_file() and target.stat().st_size == len(raw) and target.read_bytes() == raw:
+                self._stamp(rel)
                 continue
             write_atomic(target, raw)
             if isinstance(data, Path):
                 stat = data.stat()
                 os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            self._stamp(rel)
             self.changed.append(rel)
         wanted = self.kept | set(self.pending)
         for rel in sorted(self.known - wanted):
@@ -301,6 +325,6 @@ class InPlaceOutput:
                     break
                 parent.rmdir()
 
-    @property
-    def all_files(self) -> set[str]:
-        return self.kept | set(self.pending)
+    def _stamp(self, rel: str) -> None:
+        info = os.lstat(self.out / rel)
+        self.stamps[rel] = (info.st_size, info.st_mtime_ns)

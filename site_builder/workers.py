@@ -13,6 +13,7 @@ import multiprocessing.pool
 import os
 import threading
 from collections.abc import Callable
+from itertools import islice
 
 from .errors import Problem
 from .output import InPlaceOutput, StagedOutput
@@ -24,7 +25,8 @@ CHUNK = 256  # pages per task: small enough to balance the cores and report prog
 MIN_PARALLEL = 1500  # below this, forking costs more than it saves
 
 _JOB: tuple[Renderer, StagedOutput | InPlaceOutput] | None = None
-Report = tuple[int, int, list[str], dict[str, list[Problem]]]
+Stamps = dict[str, tuple[int, int]]
+Report = tuple[int, int, list[str], dict[str, list[Problem]], Stamps]
 
 
 def jobs_wanted() -> int:
@@ -92,16 +94,17 @@ class _Alongside:
 def _collect(pool: multiprocessing.pool.Pool, chunks: list[list[PageSpec]], renderer: Renderer,
              staged: StagedOutput | InPlaceOutput, progress: Callable[[int], None] | None) -> None:
     """Merge what the workers report into this process's writer and renderer."""
-    for files, size, changed, problems, count in pool.imap_unordered(_render_counted, chunks):
+    for files, size, changed, problems, stamps, count in pool.imap_unordered(_render_counted, chunks):
         staged.files += files
         staged.bytes += size
         staged.changed += changed
+        staged.stamps.update(stamps)
         renderer.problems.update(problems)
         if progress:
             progress(count)
 
 
-def _render_counted(chunk: list[PageSpec]) -> tuple[int, int, list[str], dict[str, list[Problem]], int]:
+def _render_counted(chunk: list[PageSpec]) -> tuple[int, int, list[str], dict[str, list[Problem]], Stamps, int]:
     return (*_render_chunk(chunk), len(chunk))
 
 
@@ -109,9 +112,10 @@ def _render_chunk(chunk: list[PageSpec]) -> Report:
     """Render one task's pages; return what this call added to the writer's counters."""
     assert _JOB is not None
     renderer, staged = _JOB
-    files, size, changed = staged.files, staged.bytes, len(staged.changed)
+    files, size, changed, stamped = staged.files, staged.bytes, len(staged.changed), len(staged.stamps)
     problems_before = set(renderer.problems)
     for spec in chunk:
         staged.write(output_file(spec.path), renderer.render(spec))
     problems = {k: v for k, v in renderer.problems.items() if k not in problems_before}
-    return staged.files - files, staged.bytes - size, staged.changed[changed:], problems
+    stamps = dict(islice(staged.stamps.items(), stamped, None))  # a dict keeps the order of insertion
+    return staged.files - files, staged.bytes - size, staged.changed[changed:], problems, stamps

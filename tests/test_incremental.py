@@ -8,7 +8,7 @@ from sitekit import article, make_site, write_article
 
 from site_builder import workers
 from site_builder.build import build
-from site_builder.cache import BuildState
+from site_builder.cache import BuildState, output_fingerprint, stamps_fingerprint
 
 
 def _tree(out):
@@ -53,6 +53,11 @@ def test_random_edits_incremental_equals_clean(tmp_path):
         assert incremental.written, incremental.problems
         build(site, out=tmp_path / f"clean{step}")
         assert _tree(site / "output") == _tree(tmp_path / f"clean{step}"), (step, action)
+        # What the build recorded of its files is what a walk of output/ finds: the
+        # no-change fast path compares the two.
+        out = (site / "output").resolve()
+        assert set(state.stamps) == set(_tree(out))
+        assert stamps_fingerprint(out, state.stamps) == output_fingerprint(out), (step, action)
         if action == "none":
             assert incremental.rendered == 0
 
