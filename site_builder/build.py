@@ -131,11 +131,11 @@ def _build(root: Path, out: Path | None, overrides: dict[str, Any] | None, stric
     with clock("render"):
         renderer = Renderer(site, config, Views(site, config, figures), make_environment(templates), specs)
         previous = out if state.output == out and out.is_dir() else None
-        signatures, todo = _triage(specs, signer, state, previous, result)
+        signatures, checked, todo = _triage(specs, signer, state, previous, result)
         small = previous is not None and bool(state.files) and len(todo) <= max(INCREMENTAL_PAGES, len(specs) // 20)
         with InPlaceOutput(out, state.files) if small else StagedOutput(out, previous) as staged:
             for rel in signatures:
-                if not staged.reuse(rel):  # triage checked the stamp; only a race can fail here
+                if not staged.reuse(rel, checked=checked[rel]):
                     raise SiteError(f"output file {rel} vanished during the build", out)
             # The index object is updated in place: it returns to the state only with a
             # committed build, so a failed one cannot leave it ahead of the files.
@@ -190,22 +190,23 @@ def cached_build(root: Path, out: Path | None = None, overrides: dict[str, Any] 
 
 
 def _triage(specs: list[PageSpec], signer: Signer, state: BuildState, previous: Path | None,
-            result: BuildResult) -> tuple[dict[str, str], list[PageSpec]]:
+            result: BuildResult) -> tuple[dict[str, str], dict[str, os.stat_result], list[PageSpec]]:
     """Split the plan into pages the previous output already holds as they should be
-    (returned with their signature) and pages to render (returned as `todo`)."""
-    reusable, todo = {}, []
+    (returned with their signature, and the stat that showed it) and pages to render."""
+    reusable, checked, todo = {}, {}, []
     for spec in specs:
         rel = output_file(spec.path)
         signature = signer.page(spec)
         result.pages[spec.kind] += 1
-        stamp = state.stamps.get(rel)
-        if previous is not None and state.signatures.get(rel) == signature and unchanged_file(f"{previous}/{rel}",
-                                                                                             stamp):
-            reusable[rel] = signature
+        info = None
+        if previous is not None and state.signatures.get(rel) == signature:
+            info = unchanged_file(f"{previous}/{rel}", state.stamps.get(rel))
+        if info is not None:
+            reusable[rel], checked[rel] = signature, info
         else:
             todo.append(spec)
     result.reused, result.rendered = len(reusable), len(todo)
-    return reusable, todo
+    return reusable, checked, todo
 
 
 def _progress_counter(progress: Progress | None, done: int, total: int) -> Callable[[int], None] | None:

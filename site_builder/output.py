@@ -84,19 +84,24 @@ class StagedOutput:
             os.chmod(target, FILE_MODE)
             self._count(rel, target.stat(), None)
 
-    def reuse(self, rel: str, stamp: tuple[int, int] | None = None) -> bool:
+    def reuse(self, rel: str, stamp: tuple[int, int] | None = None, checked: os.stat_result | None = None) -> bool:
         """Take `rel` from the previous output unchanged (a hard link, gone with the old
         folder at commit); False when there is nothing to take, or when the file is no
-        longer as the last build left it (`stamp`: its size and mtime then)."""
-        info = unchanged_file(f"{self.previous}/{rel}", stamp) if self.previous is not None else None
-        if info is None:
+        longer as the last build left it (`stamp`: its size and mtime then). `checked`:
+        what unchanged_file() just returned for it, to save a second look."""
+        if checked is None and self.previous is not None:
+            checked = unchanged_file(f"{self.previous}/{rel}", stamp)
+        info = checked
+        if info is None or self.previous is None:
             return False
         old = self.previous / rel
         target = self.path_for(rel)
         target.unlink(missing_ok=True)
         try:
             os.link(old, target)
-        except OSError:
+        except FileNotFoundError:  # gone since it was checked
+            return False
+        except OSError:  # a file system without hard links
             shutil.copyfile(old, target)
             info = target.stat()
         os.chmod(target, FILE_MODE)  # as a new file would be, even if someone narrowed the old one
@@ -284,8 +289,8 @@ class InPlaceOutput:
         self.files += 1
         self.bytes += source.stat().st_size
 
-    def reuse(self, rel: str, stamp: tuple[int, int] | None = None) -> bool:
-        info = unchanged_file(f"{self.out}/{rel}", stamp)
+    def reuse(self, rel: str, stamp: tuple[int, int] | None = None, checked: os.stat_result | None = None) -> bool:
+        info = checked if checked is not None else unchanged_file(f"{self.out}/{rel}", stamp)
         if info is None:
             return False
         self.kept.add(rel)
