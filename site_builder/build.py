@@ -43,7 +43,7 @@ from .render import Renderer, make_environment
 from .search import SearchIndex
 from .urls import Urls, output_file
 from .views import Views
-from .workers import jobs_wanted, render_pages
+from .workers import jobs_wanted, map_batches, render_pages
 
 Progress = Callable[[int, int], None]
 # An incremental build that renders at most this many pages (or 1/20 of the site)
@@ -268,20 +268,50 @@ def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildS
     """Every content file as an Article; a file unchanged since the last build is not re-read."""
     if not content.is_dir():
         raise SiteError("content folder not found", content)
-    articles = []
-    parsed: dict[str, ParsedFile] = {}
     prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
-    for rel_in_content, entry in sorted(_markdown_files(str(content))):
-        rel = f"{prefix}/{rel_in_content}" if prefix not in ("", ".") else rel_in_content
+    found = [(f"{prefix}/{name}" if prefix not in ("", ".") else name, entry)
+             for name, entry in sorted(_markdown_files(str(content)))]
+    outcomes: dict[str, ParsedFile | Problem] = {}
+    misses = []
+    for rel, entry in found:
         try:
-            parsed[rel] = _parsed(rel, entry, state.parsed.get(rel))
-            articles.append((rel, parsed[rel].article))
-        except SiteError as err:
-            problems.append(Problem.from_error(err if err.path else err.at(rel)))
+            info = entry.stat()
         except OSError as err:
-            problems.append(Problem("error", err.strerror or str(err), rel))
+            outcomes[rel] = Problem("error", err.strerror or str(err), rel)
+            continue
+        stamp = (info.st_mtime_ns, info.st_size)
+        cached = state.parsed.get(rel)
+        if cached is not None and cached.stamp == stamp:
+            outcomes[rel] = cached
+        else:
+            misses.append((rel, entry.path, stamp))
+    outcomes.update(map_batches(_parse_files, misses, jobs_wanted()))
+    articles, parsed = [], {}
+    for rel, _ in found:
+        outcome = outcomes[rel]
+        if isinstance(outcome, Problem):
+            problems.append(outcome)
+        else:
+            parsed[rel] = outcome
+            articles.append((rel, outcome.article))
     state.parsed = parsed
     return articles
+
+
+def _parse_files(batch: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[str, ParsedFile | Problem]]:
+    """Parse content files (in a worker when there are many): each a ParsedFile or a Problem."""
+    done: list[tuple[str, ParsedFile | Problem]] = []
+    for rel, path, stamp in batch:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+            done.append((rel, ParsedFile(stamp, hashlib.sha256(raw).hexdigest(),
+                                         parse_bytes(raw, rel).without_body())))
+        except SiteError as err:
+            done.append((rel, Problem.from_error(err if err.path else err.at(rel))))
+        except OSError as err:
+            done.append((rel, Problem("error", err.strerror or str(err), rel)))
+    return done
 
 
 def _markdown_files(folder: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -295,16 +325,6 @@ def _markdown_files(folder: str, rel: str = "") -> Iterator[tuple[str, os.DirEnt
                 yield from _markdown_files(entry.path, name + "/")
             elif entry.name.endswith(".md") and entry.is_file():
                 yield name, entry
-
-
-def _parsed(rel: str, entry: os.DirEntry[str], cached: ParsedFile | None) -> ParsedFile:
-    info = entry.stat()
-    stamp = (info.st_mtime_ns, info.st_size)
-    if cached is not None and cached.stamp == stamp:
-        return cached
-    with open(entry.path, "rb") as handle:
-        raw = handle.read()
-    return ParsedFile(stamp, hashlib.sha256(raw).hexdigest(), parse_bytes(raw, rel).without_body())
 
 
 def _failed(result: BuildResult, strict: bool) -> bool:

@@ -1,4 +1,4 @@
-"""Rendering on every core: forked workers render and write their share of the pages.
+"""Work on every core: forked workers parse content files, and render and write pages.
 
 Workers are forked after the plan is made, so they share the model with the
 parent (copy-on-write) instead of receiving it pickled; each writes its pages
@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Callable
 from itertools import islice
+from typing import Any
 
 from .errors import Problem
 from .output import InPlaceOutput, StagedOutput
@@ -35,6 +36,16 @@ def jobs_wanted() -> int:
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def map_batches(work: Callable[[list[Any]], list[Any]], items: list[Any], jobs: int, batch: int = 400) -> list[Any]:
+    """work() over `items` in batches, in `jobs` forked processes when there are enough
+    items to pay for them; the results in the order of the items."""
+    if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        return work(items)
+    batches = [items[i: i + batch] for i in range(0, len(items), batch)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return [result for done in pool.map(work, batches) for result in done]
 
 
 def render_pages(renderer: Renderer, staged: StagedOutput | InPlaceOutput, todo: list[PageSpec], jobs: int,

@@ -82,6 +82,15 @@ def test_parallel_build_is_byte_identical(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_BUILDER_JOBS", "3")
     result = build(site, out=tmp_path / "three")
     assert result.written and _tree(tmp_path / "one") == _tree(tmp_path / "three")
+    # Files parsed in the workers report their problems just as in one process.
+    (site / "content" / "broken.md").write_text("---\ntitle: خبر\ndate: 2025-02-30\n---\n", encoding="utf-8")
+    (site / "content" / "empty.md").write_text("", encoding="utf-8")
+    for jobs in ("1", "3"):
+        monkeypatch.setenv("SITE_BUILDER_JOBS", jobs)
+        failed = build(site, out=tmp_path / f"failed{jobs}")
+        assert not failed.written
+        assert [str(p) for p in failed.errors] == ["content/broken.md:3: error: date: bad value: day is out of "
+                                                   "range for month", "content/empty.md: error: empty file"]
 
 
 def test_cache_on_disk_is_used_checked_and_distrusted_when_it_should_be(tmp_path, monkeypatch):
