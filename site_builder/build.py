@@ -40,10 +40,10 @@ from .model import Article, Site
 from .output import InPlaceOutput, StagedOutput, unchanged_file
 from .plan import PageSpec, plan
 from .render import Renderer, make_environment
-from .search import SearchIndex
+from .search import KeyMemo, Postings, SearchIndex, doc_keys
 from .urls import Urls, output_file
 from .views import Views
-from .workers import jobs_wanted, map_batches, render_pages
+from .workers import jobs_wanted, map_batches, render_pages, write_files
 
 Progress = Callable[[int, int], None]
 # An incremental build that renders at most this many pages (or 1/20 of the site)
@@ -139,14 +139,16 @@ def _build(root: Path, out: Path | None, overrides: dict[str, Any] | None, stric
                     raise SiteError(f"output file {rel} vanished during the build", out)
             # The index object is updated in place: it returns to the state only with a
             # committed build, so a failed one cannot leave it ahead of the files.
-            search_work = _SearchWork(site, renderer, signer, state, state.search_index)
+            search_work = _SearchWork(site, renderer, signer, state, state.search_index, todo)
             state.search_index = None
             with clock("pages"):
                 render_pages(renderer, staged, todo, 1 if small else jobs_wanted(),
-                             _progress_counter(progress, len(specs) - len(todo), len(specs)), search_work.compute)
+                             _progress_counter(progress, len(specs) - len(todo), len(specs)),
+                             search_work.compute, search_work.side)
+                search_work.gathered()
             signatures.update({output_file(spec.path): signer.page(spec) for spec in todo})
             with clock("search"):
-                search = search_work.write(staged)
+                search = search_work.write(staged, 1 if small else jobs_wanted())
             result.timings["search"] += search_work.seconds  # computed while the pages rendered
             for rel, source in [*images, *static_files(root / config.static_dir)]:
                 staged.copy(rel, source)
@@ -223,16 +225,20 @@ def _progress_counter(progress: Progress | None, done: int, total: int) -> Calla
 
 class _SearchWork:
     """The search index for one build: worked out (CPU-heavy, no output touched) while the
-    pages render, then written."""
+    pages render, then written. Built from nothing and with every article page to render,
+    each worker finds the keys of the articles it renders (the body is in hand) and the
+    parts are joined in order; otherwise a thread here updates or builds it."""
 
     def __init__(self, site: Site, renderer: Renderer, signer: Signer, state: BuildState,
-                 index: SearchIndex | None):
+                 index: SearchIndex | None, todo: list[PageSpec]):
         self.site, self.renderer, self.signer, self.state = site, renderer, signer, state
         self.index = index
         self.signature = signer.index()
         self.reusable = index is not None and state.search_signature == self.signature
         self.stale: set[str] | None = set()
         self.seconds = 0.0
+        rendered = sum(spec.kind == "article" for spec in todo)
+        self.side = _KeysBesidePages(site, renderer) if index is None and rendered == len(site.order) else None
 
     def compute(self) -> None:
         """Update the previous index for the articles that changed, or build it anew."""
@@ -243,7 +249,7 @@ class _SearchWork:
             self.seconds += time.perf_counter() - started
 
     def _compute(self) -> None:
-        if self.reusable:
+        if self.reusable or self.side is not None:
             return
         docs = self.renderer.search_docs()
         digests = {slug: self.signer.search_digest(slug) for slug in self.site.order}
@@ -251,18 +257,65 @@ class _SearchWork:
         if self.stale is None:
             self.index = SearchIndex.build(self.site, docs, self.renderer.body_of, digests)
 
-    def write(self, staged: StagedOutput | InPlaceOutput) -> tuple[str, list[str], SearchIndex]:
+    def gathered(self) -> None:
+        """The index from the postings the workers found beside the pages."""
+        if self.side is None:
+            return
+        started = time.perf_counter()
+        postings = self.side.joined()
+        digests = {slug: self.signer.search_digest(slug) for slug in self.site.order}
+        self.index = SearchIndex.from_postings(self.site, self.renderer.search_docs(), postings, digests)
+        self.stale = None
+        self.seconds += time.perf_counter() - started
+
+
+    def write(self, staged: StagedOutput | InPlaceOutput, jobs: int) -> tuple[str, list[str], SearchIndex]:
         """Write the files that changed; take the others from the previous output."""
         if self.reusable and not all(staged.reuse(p, self.state.stamps.get(p)) for p in self.index.paths()):
             self.reusable = False
             self._compute()
         paths = self.index.paths()
         if not self.reusable:
-            for path in paths:
-                if self.stale is None or path in self.stale or not staged.reuse(path, self.state.stamps.get(path)):
-                    staged.write(path, self.index.file(path))
+            todo = [path for path in paths if self.stale is None or path in self.stale
+                    or not staged.reuse(path, self.state.stamps.get(path))]
+            write_files(staged, todo, self.index.file, jobs)
         return self.signature, paths, self.index
 
+
+class _KeysBesidePages:
+    """The search keys of each article page just rendered (see _SearchWork)."""
+
+    def __init__(self, site: Site, renderer: Renderer):
+        self.site, self.renderer = site, renderer
+        self.ids = {slug: n for n, slug in enumerate(site.order)}
+        self.memo = KeyMemo()  # in each worker, kept from chunk to chunk
+        self.postings = Postings()  # in a worker: this chunk's
+        self._joined = Postings()  # here: every chunk's so far, in page order
+        self._waiting: dict[int, Postings | None] = {}
+        self._next = 0
+
+    def page(self, spec: PageSpec) -> None:
+        if spec.kind == "article":
+            slug = spec.key[0]
+            self.postings.add(self.ids[slug], *doc_keys(self.site, slug, self.renderer.body_of, self.memo))
+
+    def take(self) -> Postings | None:
+        taken, self.postings = self.postings, Postings()
+        return taken if taken.hits else None
+
+    def gather(self, at: int, taken: Postings | None) -> None:
+        """Join chunks as they come, in page order (ids must rise), holding back only
+        those that arrive early: the parts are not all kept to the end."""
+        self._waiting[at] = taken
+        while self._next in self._waiting:
+            part = self._waiting.pop(self._next)
+            if part is not None:
+                self._joined.extend(part)
+            self._next += 1
+
+    def joined(self) -> Postings:
+        assert not self._waiting, "a chunk's postings never arrived"
+        return self._joined
 
 def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildState) -> list[tuple[str, Article]]:
     """Every content file as an Article; a file unchanged since the last build is not re-read."""

@@ -51,6 +51,7 @@ class Renderer:
         self.specs = specs
         self.problems: dict[str, list[Problem]] = {}  # by article slug, found while rendering
         self._cards: dict[tuple[Card, str], Markup] = {}
+        self._last_body: tuple[str | None, str] = (None, "")
         self._kinds: dict[str, Callable[[PageSpec], bytes]] = {
             "article": self._article, "category": self._category, "month": self._month,
             "archive": self._archive, "home": self._home, "not_found": self._not_found,
@@ -68,12 +69,15 @@ class Renderer:
         return html
 
     def body_of(self, slug: str) -> str:
-        """An article's Markdown: kept in the model when small, else read back from its file."""
+        """An article's Markdown: kept in the model when small, else read back from its file.
+        The last one read is kept: the search index asks for the body of the page just rendered."""
         article = self.site.articles[slug]
         origin = self.site.origins.get(slug)
         if article.body or origin is None:
             return article.body
-        return read_body(self.config.root / origin)
+        if self._last_body[0] != slug:
+            self._last_body = (slug, read_body(self.config.root / origin))
+        return self._last_body[1]
 
     def render(self, spec: PageSpec) -> bytes:
         return self._kinds[spec.kind](spec)

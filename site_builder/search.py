@@ -23,7 +23,6 @@ import json
 import re
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -92,6 +91,35 @@ def keys(text: str, memo: KeyMemo | None = None) -> set[str]:
     return result
 
 
+@dataclass
+class Postings:
+    """term -> (ids with it in the title, ids with it elsewhere), in compact arrays (at
+    100,000 articles there are tens of millions of postings). Ids must come in rising
+    order, and parts gathered apart (in workers) are joined in the order of their ids."""
+
+    hits: dict[str, tuple[array, array]] = field(default_factory=dict)
+
+    def add(self, doc_id: int, title: set[str], other: set[str]) -> None:
+        hits = self.hits
+        for which, keys_now in ((0, title), (1, other)):
+            for key in keys_now:
+                lists = hits.get(key)
+                if lists is None:
+                    lists = hits[key] = (array("I"), array("I"))
+                lists[which].append(doc_id)
+
+    def extend(self, later: Postings) -> None:
+        """Append postings whose ids all come after the ones held."""
+        hits = self.hits
+        for key, (title, other) in later.hits.items():
+            lists = hits.get(key)
+            if lists is None:
+                hits[key] = (title, other)
+            else:
+                lists[0].extend(title)
+                lists[1].extend(other)
+
+
 def fnv1a(term: str) -> int:
     """32-bit FNV-1a of the UTF-8 bytes: the shard function the browser computes too."""
     h = 0x811C9DC5
@@ -120,15 +148,16 @@ class SearchIndex:
     @classmethod
     def build(cls, site: Site, docs: list[dict], body_of: Callable[[str], str],
               digests: dict[str, str]) -> SearchIndex:
+        postings = Postings()
         memo = KeyMemo()
-        # Compact arrays from the start: at 100,000 articles there are tens of millions of postings.
-        hits: dict[str, tuple[array, array]] = defaultdict(lambda: (array("I"), array("I")))
         for doc_id, slug in enumerate(site.order):
-            title, other = _doc_keys(site, slug, body_of, memo)
-            for key in title:
-                hits[key][0].append(doc_id)
-            for key in other:
-                hits[key][1].append(doc_id)
+            postings.add(doc_id, *doc_keys(site, slug, body_of, memo))
+        return cls.from_postings(site, docs, postings, digests)
+
+    @classmethod
+    def from_postings(cls, site: Site, docs: list[dict], postings: Postings, digests: dict[str, str]) -> SearchIndex:
+        """The index of every article, from postings gathered in doc-id order."""
+        hits = postings.hits
         total = sum(len(t) + len(o) for t, o in hits.values())
         categories = sorted({d["category"] for d in docs})
         index = cls(site.order, _shard_count(total), categories, _rows(docs, categories), dict(digests))
@@ -150,7 +179,7 @@ class SearchIndex:
         ids = {slug: i for i, slug in enumerate(self.order)} if changed else {}
         for slug in changed:
             doc_id = ids[slug]
-            files.update(self._move(doc_id, *_doc_keys(site, slug, body_of, memo)))
+            files.update(self._move(doc_id, *doc_keys(site, slug, body_of, memo)))
             self.digests[slug] = digests[slug]
         rows = _rows(docs, categories)
         for doc_id, (old, new) in enumerate(zip(self.rows, rows, strict=True)):
@@ -219,8 +248,12 @@ class SearchIndex:
         hashed, _, chunk = stem_.partition("-")
         term = next(t for t in self.shard_terms.get(int(hashed, 16) % self.shards, ()) if f"{fnv1a(t):08x}" == hashed)
         title, other = self.postings[term]
-        ranked = [*title, *(-1 - i for i in other)]  # negative: not in the title
-        return _json(ranked[int(chunk) * CHUNK: (int(chunk) + 1) * CHUNK])
+        # Title ids, then the others negated (-1 - id), cut into CHUNKs: slice only this
+        # chunk's part, since a common word's postings run to every article.
+        start, end = int(chunk) * CHUNK, (int(chunk) + 1) * CHUNK
+        part = list(title[start:end])
+        part += [-1 - i for i in other[max(0, start - len(title)): max(0, end - len(title))]]
+        return _json(part)
 
     def _count(self, term: str) -> int:
         title, other = self.postings[term]
@@ -233,7 +266,7 @@ class SearchIndex:
         return {"df": len(title) + len(other), "chunks": len(self._chunk_files(term))}
 
 
-def _doc_keys(site: Site, slug: str, body_of: Callable[[str], str],
+def doc_keys(site: Site, slug: str, body_of: Callable[[str], str],
               memo: KeyMemo) -> tuple[set[str], set[str]]:
     """(keys in the title, keys only in summary, captions and body) of one article."""
     article = site.articles[slug]

@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Callable
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 from .errors import Problem
 from .output import InPlaceOutput, StagedOutput
@@ -25,9 +25,9 @@ from .urls import output_file
 CHUNK = 256  # pages per task: small enough to balance the cores and report progress
 MIN_PARALLEL = 1500  # below this, forking costs more than it saves
 
-_JOB: tuple[Renderer, StagedOutput | InPlaceOutput] | None = None
+_JOB: tuple[Renderer, StagedOutput | InPlaceOutput, PageSide | None] | None = None
 Stamps = dict[str, tuple[int, int]]
-Report = tuple[int, int, list[str], dict[str, list[Problem]], Stamps]
+Report = tuple[int, int, list[str], dict[str, list[Problem]], Stamps, Any]
 
 
 def jobs_wanted() -> int:
@@ -48,9 +48,59 @@ def map_batches(work: Callable[[list[Any]], list[Any]], items: list[Any], jobs: 
         return [result for done in pool.map(work, batches) for result in done]
 
 
+_FILES: tuple[Callable[[str], bytes], StagedOutput] | None = None
+Written = tuple[int, int, list[str], Stamps]
+
+
+def write_files(staged: StagedOutput | InPlaceOutput, paths: list[str], produce: Callable[[str], bytes],
+                jobs: int) -> None:
+    """Write produce(path) for each path, in `jobs` forked processes when there are many
+    (the search index's files: turning tens of millions of postings into JSON)."""
+    global _FILES
+    if (jobs <= 1 or len(paths) < MIN_PARALLEL // 10 or not isinstance(staged, StagedOutput)
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        for path in paths:
+            staged.write(path, produce(path))
+        return
+    _FILES = (produce, staged)
+    try:
+        batches = [paths[i: i + 32] for i in range(0, len(paths), 32)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for files, size, changed, stamps in pool.imap_unordered(_write_batch, batches):
+                staged.files += files
+                staged.bytes += size
+                staged.changed += changed
+                staged.stamps.update(stamps)
+        staged.changed.sort()
+    finally:
+        _FILES = None
+
+
+def _write_batch(paths: list[str]) -> Written:
+    assert _FILES is not None
+    produce, staged = _FILES
+    files, size, changed, stamped = staged.files, staged.bytes, len(staged.changed), len(staged.stamps)
+    for path in paths:
+        staged.write(path, produce(path))
+    return (staged.files - files, staged.bytes - size, staged.changed[changed:],
+            dict(islice(staged.stamps.items(), stamped, None)))
+
+
+class PageSide(Protocol):
+    """Work done beside each rendered page, where the page is rendered (in a worker):
+    page() right after the page, take() at the end of each chunk for what to send back;
+    gather(n, taken) receives it in this process as chunk n is done (in any order)."""
+
+    def page(self, spec: PageSpec) -> None: ...
+
+    def take(self) -> Any: ...
+
+    def gather(self, at: int, taken: Any) -> None: ...
+
+
 def render_pages(renderer: Renderer, staged: StagedOutput | InPlaceOutput, todo: list[PageSpec], jobs: int,
                  progress: Callable[[int], None] | None = None,
-                 alongside: Callable[[], None] | None = None) -> None:
+                 alongside: Callable[[], None] | None = None, side: PageSide | None = None) -> None:
     """Render and write `todo`, in `jobs` processes when there is enough work.
 
     `alongside` is other work for this process (the search index): it runs in a
@@ -58,23 +108,25 @@ def render_pages(renderer: Renderer, staged: StagedOutput | InPlaceOutput, todo:
     never copies a process with a second thread running), and is done on return.
     """
     global _JOB
-    _JOB = (renderer, staged)
+    _JOB = (renderer, staged, side)
     chunks = [todo[i: i + CHUNK] for i in range(0, len(todo), CHUNK)]
     try:
         if jobs <= 1 or len(todo) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
-            for chunk in chunks:
-                _render_chunk(chunk)
+            for at, chunk in enumerate(chunks):
+                taken = _render_chunk(chunk)[-1]
+                if side:
+                    side.gather(at, taken)
                 if progress:
                     progress(len(chunk))
             if alongside:
                 alongside()
             return
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            side = _Alongside(alongside)
+            thread = _Alongside(alongside)
             try:
-                _collect(pool, chunks, renderer, staged, progress)
+                _collect(pool, chunks, renderer, staged, progress, side)
             finally:
-                side.join()
+                thread.join()
         staged.changed.sort()
     finally:
         _JOB = None
@@ -103,30 +155,37 @@ class _Alongside:
 
 
 def _collect(pool: multiprocessing.pool.Pool, chunks: list[list[PageSpec]], renderer: Renderer,
-             staged: StagedOutput | InPlaceOutput, progress: Callable[[int], None] | None) -> None:
+             staged: StagedOutput | InPlaceOutput, progress: Callable[[int], None] | None,
+             side: PageSide | None) -> None:
     """Merge what the workers report into this process's writer and renderer."""
-    for files, size, changed, problems, stamps, count in pool.imap_unordered(_render_counted, chunks):
+    for at, (files, size, changed, problems, stamps, taken) in pool.imap_unordered(_render_numbered,
+                                                                                   enumerate(chunks)):
         staged.files += files
         staged.bytes += size
         staged.changed += changed
         staged.stamps.update(stamps)
         renderer.problems.update(problems)
+        if side:
+            side.gather(at, taken)
         if progress:
-            progress(count)
+            progress(len(chunks[at]))
 
 
-def _render_counted(chunk: list[PageSpec]) -> tuple[int, int, list[str], dict[str, list[Problem]], Stamps, int]:
-    return (*_render_chunk(chunk), len(chunk))
+def _render_numbered(numbered: tuple[int, list[PageSpec]]) -> tuple[int, Report]:
+    return numbered[0], _render_chunk(numbered[1])
 
 
 def _render_chunk(chunk: list[PageSpec]) -> Report:
     """Render one task's pages; return what this call added to the writer's counters."""
     assert _JOB is not None
-    renderer, staged = _JOB
+    renderer, staged, side = _JOB
     files, size, changed, stamped = staged.files, staged.bytes, len(staged.changed), len(staged.stamps)
     problems_before = set(renderer.problems)
     for spec in chunk:
         staged.write(output_file(spec.path), renderer.render(spec))
+        if side:
+            side.page(spec)
     problems = {k: v for k, v in renderer.problems.items() if k not in problems_before}
     stamps = dict(islice(staged.stamps.items(), stamped, None))  # a dict keeps the order of insertion
-    return staged.files - files, staged.bytes - size, staged.changed[changed:], problems, stamps
+    return (staged.files - files, staged.bytes - size, staged.changed[changed:], problems, stamps,
+            side.take() if side else None)

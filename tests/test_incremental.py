@@ -82,6 +82,12 @@ def test_parallel_build_is_byte_identical(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_BUILDER_JOBS", "3")
     result = build(site, out=tmp_path / "three")
     assert result.written and _tree(tmp_path / "one") == _tree(tmp_path / "three")
+    # The search index the workers gather beside the pages is the one built in one go.
+    from site_builder import build as build_mod
+
+    monkeypatch.setattr(build_mod, "_KeysBesidePages", lambda *args: None)
+    build(site, out=tmp_path / "thread")
+    assert _tree(tmp_path / "thread") == _tree(tmp_path / "three")
     # Files parsed in the workers report their problems just as in one process.
     (site / "content" / "broken.md").write_text("---\ntitle: خبر\ndate: 2025-02-30\n---\n", encoding="utf-8")
     (site / "content" / "empty.md").write_text("", encoding="utf-8")

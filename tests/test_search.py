@@ -125,3 +125,27 @@ def test_search_is_usable_from_the_keyboard(browser, search_url):
     assert "q=" in page.url and SEED_TITLE in page.locator(".search-result h2").all_inner_texts()
     assert page.get_attribute("#search-status", "aria-live") == "polite"
     page.close()
+
+
+def test_a_common_word_is_cut_into_chunks_in_rank_order(monkeypatch):
+    """Title hits first, then the rest negated (-1 - id); each chunk file holds its slice."""
+    from site_builder import search
+    from site_builder.model import Site
+
+    monkeypatch.setattr(search, "BIG_TERM", 5)
+    monkeypatch.setattr(search, "CHUNK", 4)
+    order = tuple(f"a{n}" for n in range(23))
+    postings = search.Postings()
+    for doc_id in range(23):
+        in_title = doc_id % 3 == 0
+        postings.add(doc_id, {"سياس"} if in_title else set(), set() if in_title else {"سياس"})
+    site = Site(articles={}, order=order, categories=(), months=(), related={}, by_title={})
+    docs = [{"url": f"/{s}/", "title": s, "category": "سياسة", "date": "", "date_text": "", "summary": ""}
+            for s in order]
+    index = search.SearchIndex.from_postings(site, docs, postings, {})
+    title = [n for n in range(23) if n % 3 == 0]
+    ranked = [*title, *(-1 - n for n in range(23) if n % 3)]
+    files = [p for p in index.paths() if p.startswith("search/b/")]
+    assert len(files) == 6
+    got = [json.loads(index.file(f"search/b/{fnv1a('سياس'):08x}-{n}.json")) for n in range(6)]
+    assert got == [ranked[n * 4: n * 4 + 4] for n in range(6)]
