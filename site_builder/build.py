@@ -131,7 +131,7 @@ def _build(root: Path, out: Path | None, overrides: dict[str, Any] | None, stric
     with clock("render"):
         renderer = Renderer(site, config, Views(site, config, figures), make_environment(templates), specs)
         previous = out if state.output == out and out.is_dir() else None
-        signatures, checked, todo = _triage(specs, signer, state, previous, result)
+        signatures, checked, todo, signed = _triage(specs, signer, state, previous, result)
         small = previous is not None and bool(state.files) and len(todo) <= max(INCREMENTAL_PAGES, len(specs) // 20)
         with InPlaceOutput(out, state.files) if small else StagedOutput(out, previous) as staged:
             for rel in signatures:
@@ -146,7 +146,7 @@ def _build(root: Path, out: Path | None, overrides: dict[str, Any] | None, stric
                              _progress_counter(progress, len(specs) - len(todo), len(specs)),
                              search_work.compute, search_work.side)
                 search_work.gathered()
-            signatures.update({output_file(spec.path): signer.page(spec) for spec in todo})
+            signatures.update({rel: signed[rel] for rel in (output_file(spec.path) for spec in todo)})
             with clock("search"):
                 search = search_work.write(staged, 1 if small else jobs_wanted())
             result.timings["search"] += search_work.seconds  # computed while the pages rendered
@@ -192,13 +192,14 @@ def cached_build(root: Path, out: Path | None = None, overrides: dict[str, Any] 
 
 
 def _triage(specs: list[PageSpec], signer: Signer, state: BuildState, previous: Path | None,
-            result: BuildResult) -> tuple[dict[str, str], dict[str, os.stat_result], list[PageSpec]]:
+            result: BuildResult) -> tuple[dict[str, str], dict[str, os.stat_result], list[PageSpec], dict[str, str]]:
     """Split the plan into pages the previous output already holds as they should be
-    (returned with their signature, and the stat that showed it) and pages to render."""
-    reusable, checked, todo = {}, {}, []
+    (returned with their signature, and the stat that showed it) and pages to render;
+    and the signature of every page, so none is hashed twice."""
+    reusable, checked, todo, signed = {}, {}, [], {}
     for spec in specs:
         rel = output_file(spec.path)
-        signature = signer.page(spec)
+        signature = signed[rel] = signer.page(spec)
         result.pages[spec.kind] += 1
         info = None
         if previous is not None and state.signatures.get(rel) == signature:
@@ -208,7 +209,7 @@ def _triage(specs: list[PageSpec], signer: Signer, state: BuildState, previous: 
         else:
             todo.append(spec)
     result.reused, result.rendered = len(reusable), len(todo)
-    return reusable, checked, todo
+    return reusable, checked, todo, signed
 
 
 def _progress_counter(progress: Progress | None, done: int, total: int) -> Callable[[int], None] | None:
