@@ -27,7 +27,8 @@ MIN_PARALLEL = 1500  # below this, forking costs more than it saves
 
 _JOB: tuple[Renderer, StagedOutput | InPlaceOutput, PageSide | None] | None = None
 Stamps = dict[str, tuple[int, int]]
-Report = tuple[int, int, list[str], dict[str, list[Problem]], Stamps, Any]
+Written = tuple[int, int, list[str], Stamps]  # what a worker added: files, bytes, changed, stamps
+Report = tuple[Written, dict[str, list[Problem]], Any]
 
 
 def jobs_wanted() -> int:
@@ -49,7 +50,6 @@ def map_batches(work: Callable[[list[Any]], list[Any]], items: list[Any], jobs: 
 
 
 _FILES: tuple[Callable[[str], bytes], StagedOutput] | None = None
-Written = tuple[int, int, list[str], Stamps]
 
 
 def write_files(staged: StagedOutput | InPlaceOutput, paths: list[str], produce: Callable[[str], bytes],
@@ -66,11 +66,8 @@ def write_files(staged: StagedOutput | InPlaceOutput, paths: list[str], produce:
     try:
         batches = [paths[i: i + 32] for i in range(0, len(paths), 32)]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for files, size, changed, stamps in pool.imap_unordered(_write_batch, batches):
-                staged.files += files
-                staged.bytes += size
-                staged.changed += changed
-                staged.stamps.update(stamps)
+            for written in pool.imap_unordered(_write_batch, batches):
+                _absorb(staged, written)
         staged.changed.sort()
     finally:
         _FILES = None
@@ -79,11 +76,29 @@ def write_files(staged: StagedOutput | InPlaceOutput, paths: list[str], produce:
 def _write_batch(paths: list[str]) -> Written:
     assert _FILES is not None
     produce, staged = _FILES
-    files, size, changed, stamped = staged.files, staged.bytes, len(staged.changed), len(staged.stamps)
+    mark = _mark(staged)
     for path in paths:
         staged.write(path, produce(path))
-    return (staged.files - files, staged.bytes - size, staged.changed[changed:],
-            dict(islice(staged.stamps.items(), stamped, None)))
+    return _since(staged, mark)
+
+
+def _mark(staged: StagedOutput | InPlaceOutput) -> tuple[int, int, int, int]:
+    return staged.files, staged.bytes, len(staged.changed), len(staged.stamps)
+
+
+def _since(staged: StagedOutput | InPlaceOutput, mark: tuple[int, int, int, int]) -> Written:
+    """What a worker's writer gained since `mark`, to send to the parent's (see _absorb)."""
+    files, size, changed, stamped = mark
+    stamps = dict(islice(staged.stamps.items(), stamped, None))  # a dict keeps the order of insertion
+    return staged.files - files, staged.bytes - size, staged.changed[changed:], stamps
+
+
+def _absorb(staged: StagedOutput | InPlaceOutput, written: Written) -> None:
+    files, size, changed, stamps = written
+    staged.files += files
+    staged.bytes += size
+    staged.changed += changed
+    staged.stamps.update(stamps)
 
 
 class PageSide(Protocol):
@@ -158,12 +173,8 @@ def _collect(pool: multiprocessing.pool.Pool, chunks: list[list[PageSpec]], rend
              staged: StagedOutput | InPlaceOutput, progress: Callable[[int], None] | None,
              side: PageSide | None) -> None:
     """Merge what the workers report into this process's writer and renderer."""
-    for at, (files, size, changed, problems, stamps, taken) in pool.imap_unordered(_render_numbered,
-                                                                                   enumerate(chunks)):
-        staged.files += files
-        staged.bytes += size
-        staged.changed += changed
-        staged.stamps.update(stamps)
+    for at, (written, problems, taken) in pool.imap_unordered(_render_numbered, enumerate(chunks)):
+        _absorb(staged, written)
         renderer.problems.update(problems)
         if side:
             side.gather(at, taken)
@@ -179,13 +190,11 @@ def _render_chunk(chunk: list[PageSpec]) -> Report:
     """Render one task's pages; return what this call added to the writer's counters."""
     assert _JOB is not None
     renderer, staged, side = _JOB
-    files, size, changed, stamped = staged.files, staged.bytes, len(staged.changed), len(staged.stamps)
+    mark = _mark(staged)
     problems_before = set(renderer.problems)
     for spec in chunk:
         staged.write(output_file(spec.path), renderer.render(spec))
         if side:
             side.page(spec)
     problems = {k: v for k, v in renderer.problems.items() if k not in problems_before}
-    stamps = dict(islice(staged.stamps.items(), stamped, None))  # a dict keeps the order of insertion
-    return (staged.files - files, staged.bytes - size, staged.changed[changed:], problems, stamps,
-            side.take() if side else None)
+    return _since(staged, mark), problems, side.take() if side else None
