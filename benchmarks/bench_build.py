@@ -4,7 +4,8 @@
 
 For each size: a cold build (no output, no cache), a rebuild with nothing changed, a
 rebuild after editing one article's text, and one after editing a template; each run is
-the real command line in a child process, timed with its peak memory. With --peers it
+the real command line in a child process, timed with its peak memory. Then the dev
+server's case: one article edited while the build state is in memory (no peak memory). With --peers it
 also runs ../shared/bench/peers/run_peers.sh on the same size (Hugo and Pelican, one
 run each) and prints our cold build as a ratio of theirs.
 """
@@ -65,7 +66,36 @@ def measure(site: Path) -> dict[str, tuple[float, float, int, int]]:
     template.write_text(original + "{# edited #}\n", encoding="utf-8")
     runs["one template"] = build(site)
     template.write_text(original, encoding="utf-8")
+    runs["serve edit"] = serve_edit(site, article)
     return runs
+
+
+SERVE_EDIT = """
+import sys, time
+from pathlib import Path
+from site_builder.build import build
+from site_builder.cache import BuildState
+site, article = Path(sys.argv[1]), Path(sys.argv[2])
+state = BuildState()
+build(site, state=state)
+text = article.read_text(encoding="utf-8")
+try:
+    article.write_text(text + "\\nفقرة أضافها المحرر في المعاينة.\\n", encoding="utf-8")
+    start = time.perf_counter()
+    result = build(site, state=state)
+    print(f"{time.perf_counter() - start:.3f} {sum(result.pages.values())} {result.rendered}")
+finally:
+    article.write_text(text, encoding="utf-8")
+"""
+
+
+def serve_edit(site: Path, article: Path) -> tuple[float, float, int, int]:
+    """The dev server's rebuild after one article edit: the state stays in memory, so
+    the time is the build alone (the command line also starts Python and loads the cache)."""
+    result = subprocess.run([sys.executable, "-c", SERVE_EDIT, str(site), str(article)], capture_output=True,
+                            text=True, check=True)
+    seconds, pages, rendered = result.stdout.split()
+    return float(seconds), 0.0, int(pages), int(rendered)
 
 
 def peers(size: int) -> dict[str, tuple[float, float]]:
