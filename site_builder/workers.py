@@ -1,9 +1,11 @@
-"""Work on every core: forked workers parse content files, and render and write pages.
+"""Work on every core: forked workers parse content files, render and write pages
+(finding each article's search keys beside it), and write the search index's files.
 
-Workers are forked after the plan is made, so they share the model with the
-parent (copy-on-write) instead of receiving it pickled; each writes its pages
-straight into the staging folder and reports what it wrote. Every page is a
-pure function of the model, so the output is the same as a one-process build.
+Parse workers send back what they parsed. Render and file workers are forked after
+the plan is made, so they share the model with the parent (copy-on-write) instead
+of receiving it pickled; each writes straight into the staging folder and reports
+what it wrote. Every page is a pure function of the model, so the output is the
+same as a one-process build.
 """
 
 from __future__ import annotations
