@@ -273,3 +273,18 @@ def test_output_has_no_links_and_everything_is_world_readable(tmp_path):
         assert (out / "pic" / "photo.png").read_bytes() == png.read_bytes()
         write_article(site, article("other", "خبر آخر معدل", "2025-02-17"))
         os.chmod(out / "pic" / "index.html", 0o600)  # narrowed by hand: the next build widens it again
+
+
+def test_without_an_atomic_exchange_the_two_renames_still_give_a_whole_site(tmp_path, monkeypatch):
+    """Where renameat2 is missing (another kernel, a file system without it), commit falls
+    back to two renames; a build still replaces the site whole and leaves nothing behind."""
+    from site_builder import output
+    from site_builder.build import build
+
+    site = make_site(tmp_path / "site", [article("one", "خبر أول", "2025-02-18")])
+    assert build(site).written
+    monkeypatch.setattr(output, "exchange", lambda a, b: False)
+    write_article(site, article("two", "خبر ثان", "2025-02-19"))
+    assert build(site).written  # no state given: a full build through the stage
+    assert (site / "output" / "two" / "index.html").is_file() and broken_links(site / "output") == []
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".output.building")]
