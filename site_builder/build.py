@@ -131,24 +131,24 @@ def _build(root: Path, out: Path | None, overrides: dict[str, Any] | None, stric
     with clock("render"):
         renderer = Renderer(site, config, Views(site, config, figures), make_environment(templates), specs)
         previous = out if state.output == out and out.is_dir() else None
-        signatures, checked, todo, signed = _triage(specs, signer, state, previous, result)
-        small = previous is not None and bool(state.files) and len(todo) <= max(INCREMENTAL_PAGES, len(specs) // 20)
-        with InPlaceOutput(out, state.files) if small else StagedOutput(out, previous) as staged:
-            for rel in signatures:
-                if not staged.reuse(rel, checked=checked[rel]):
+        checked, todo, signatures = _triage(specs, signer, state, previous, result)
+        small = previous is not None and bool(state.stamps) and len(todo) <= max(INCREMENTAL_PAGES, len(specs) // 20)
+        jobs = 1 if small else jobs_wanted()
+        with InPlaceOutput(out, set(state.stamps)) if small else StagedOutput(out, previous) as staged:
+            for rel, info in checked.items():
+                if not staged.reuse(rel, checked=info):
                     raise SiteError(f"output file {rel} vanished during the build", out)
             # The index object is updated in place: it returns to the state only with a
             # committed build, so a failed one cannot leave it ahead of the files.
             search_work = _SearchWork(site, renderer, signer, state, state.search_index, todo)
             state.search_index = None
             with clock("pages"):
-                render_pages(renderer, staged, todo, 1 if small else jobs_wanted(),
+                render_pages(renderer, staged, todo, jobs,
                              _progress_counter(progress, len(specs) - len(todo), len(specs)),
                              search_work.compute, search_work.side)
                 search_work.gathered()
-            signatures.update({rel: signed[rel] for rel in (output_file(spec.path) for spec in todo)})
             with clock("search"):
-                search = search_work.write(staged, 1 if small else jobs_wanted())
+                search = search_work.write(staged, jobs)
             result.timings["search"] += search_work.seconds  # computed while the pages rendered
             for rel, source in [*images, *static_files(root / config.static_dir)]:
                 staged.copy(rel, source)
@@ -160,7 +160,7 @@ def _build(root: Path, out: Path | None, overrides: dict[str, Any] | None, stric
                 staged.commit()
     state.signatures, state.output = signatures, out
     state.search_signature, _, state.search_index = search
-    state.stamps, state.files = staged.stamps, set(staged.stamps)
+    state.stamps = staged.stamps
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     result.seconds = time.perf_counter() - started
     return result
@@ -192,24 +192,24 @@ def cached_build(root: Path, out: Path | None = None, overrides: dict[str, Any] 
 
 
 def _triage(specs: list[PageSpec], signer: Signer, state: BuildState, previous: Path | None,
-            result: BuildResult) -> tuple[dict[str, str], dict[str, os.stat_result], list[PageSpec], dict[str, str]]:
+            result: BuildResult) -> tuple[dict[str, os.stat_result], list[PageSpec], dict[str, str]]:
     """Split the plan into pages the previous output already holds as they should be
-    (returned with their signature, and the stat that showed it) and pages to render;
-    and the signature of every page, so none is hashed twice."""
-    reusable, checked, todo, signed = {}, {}, [], {}
+    (with the stat that showed it) and pages to render; and every page's signature,
+    which is what the state keeps once the build is committed."""
+    checked, todo, signatures = {}, [], {}
     for spec in specs:
         rel = output_file(spec.path)
-        signature = signed[rel] = signer.page(spec)
+        signature = signatures[rel] = signer.page(spec)
         result.pages[spec.kind] += 1
         info = None
         if previous is not None and state.signatures.get(rel) == signature:
             info = unchanged_file(f"{previous}/{rel}", state.stamps.get(rel))
         if info is not None:
-            reusable[rel], checked[rel] = signature, info
+            checked[rel] = info
         else:
             todo.append(spec)
-    result.reused, result.rendered = len(reusable), len(todo)
-    return reusable, checked, todo, signed
+    result.reused, result.rendered = len(checked), len(todo)
+    return checked, todo, signatures
 
 
 def _progress_counter(progress: Progress | None, done: int, total: int) -> Callable[[int], None] | None:
@@ -252,8 +252,7 @@ class _SearchWork:
     def _compute(self) -> None:
         if self.reusable or self.side is not None:
             return
-        docs = self.renderer.search_docs()
-        digests = {slug: self.signer.search_digest(slug) for slug in self.site.order}
+        docs, digests = self._docs()
         self.stale = self.index.update(self.site, docs, self.renderer.body_of, digests) if self.index else None
         if self.stale is None:
             self.index = SearchIndex.build(self.site, docs, self.renderer.body_of, digests)
@@ -263,12 +262,14 @@ class _SearchWork:
         if self.side is None:
             return
         started = time.perf_counter()
-        postings = self.side.joined()
-        digests = {slug: self.signer.search_digest(slug) for slug in self.site.order}
-        self.index = SearchIndex.from_postings(self.site, self.renderer.search_docs(), postings, digests)
+        docs, digests = self._docs()
+        self.index = SearchIndex.from_postings(self.site, docs, self.side.joined(), digests)
         self.stale = None
         self.seconds += time.perf_counter() - started
 
+    def _docs(self) -> tuple[list[dict], dict[str, str]]:
+        """Every article's display row and the digest of what the index holds of it."""
+        return self.renderer.search_docs(), {slug: self.signer.search_digest(slug) for slug in self.site.order}
 
     def write(self, staged: StagedOutput | InPlaceOutput, jobs: int) -> tuple[str, list[str], SearchIndex]:
         """Write the files that changed; take the others from the previous output."""
@@ -317,6 +318,7 @@ class _KeysBesidePages:
     def joined(self) -> Postings:
         assert not self._waiting, "a chunk's postings never arrived"
         return self._joined
+
 
 def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildState) -> list[tuple[str, Article]]:
     """Every content file as an Article; a file unchanged since the last build is not re-read."""

@@ -48,14 +48,14 @@ class BuildState:
     search_signature: str = ""  # what the search index was built from
     # (size, mtime_ns) of each output file as the build left it: a file changed since
     # (by hand, by another tool) is rendered again rather than trusted.
+    # Every file in the output is in it, so it is also the list of them.
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
-    files: set[str] = field(default_factory=set)  # every file in the output
     search_index: SearchIndex | None = None  # the index in memory, for updating it in place
     related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})  # (inputs digest, similar articles)
 
 
 CACHE_DIR = ".site-builder-cache"
-_FORMAT = 1
+_FORMAT = 2  # 2: BuildState lost `files` (the keys of `stamps`)
 
 
 def _key() -> bytes:

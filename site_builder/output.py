@@ -89,10 +89,10 @@ class StagedOutput:
         folder at commit); False when there is nothing to take, or when the file is no
         longer as the last build left it (`stamp`: its size and mtime then). `checked`:
         what unchanged_file() just returned for it, to save a second look."""
-        if checked is None and self.previous is not None:
-            checked = unchanged_file(f"{self.previous}/{rel}", stamp)
-        info = checked
-        if info is None or self.previous is None:
+        if self.previous is None:
+            return False
+        info = checked if checked is not None else unchanged_file(f"{self.previous}/{rel}", stamp)
+        if info is None:
             return False
         old = self.previous / rel
         target = self.path_for(rel)
@@ -239,13 +239,12 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def remove_stale_temps(folder: Path) -> int:
+def remove_stale_temps(folder: Path) -> None:
     """Delete what write_atomic() left behind when a process was killed mid-write (hidden
-    `.NAME.XXXX.tmp` files; nothing reads them). Returns how many there were."""
-    stale = [p for p in folder.rglob(".*.tmp") if p.is_file() and not p.is_symlink()] if folder.is_dir() else []
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return len(stale)
+    `.NAME.XXXX.tmp` files; nothing reads them)."""
+    if folder.is_dir():
+        for path in [p for p in folder.rglob(".*.tmp") if p.is_file() and not p.is_symlink()]:
+            path.unlink(missing_ok=True)
 
 
 class InPlaceOutput:

@@ -41,10 +41,15 @@ def jobs_wanted() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def _worth_forking(jobs: int, count: int, minimum: int) -> bool:
+    """More than one worker wanted, enough work to pay for the fork, and fork available."""
+    return jobs > 1 and count >= minimum and "fork" in multiprocessing.get_all_start_methods()
+
+
 def map_batches(work: Callable[[list[Any]], list[Any]], items: list[Any], jobs: int, batch: int = 400) -> list[Any]:
     """work() over `items` in batches, in `jobs` forked processes when there are enough
     items to pay for them; the results in the order of the items."""
-    if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if not _worth_forking(jobs, len(items), MIN_PARALLEL):
         return work(items)
     batches = [items[i: i + batch] for i in range(0, len(items), batch)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -59,8 +64,7 @@ def write_files(staged: StagedOutput | InPlaceOutput, paths: list[str], produce:
     """Write produce(path) for each path, in `jobs` forked processes when there are many
     (the search index's files: turning tens of millions of postings into JSON)."""
     global _FILES
-    if (jobs <= 1 or len(paths) < MIN_PARALLEL // 10 or not isinstance(staged, StagedOutput)
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if not isinstance(staged, StagedOutput) or not _worth_forking(jobs, len(paths), MIN_PARALLEL // 10):
         for path in paths:
             staged.write(path, produce(path))
         return
@@ -128,7 +132,7 @@ def render_pages(renderer: Renderer, staged: StagedOutput | InPlaceOutput, todo:
     _JOB = (renderer, staged, side)
     chunks = [todo[i: i + CHUNK] for i in range(0, len(todo), CHUNK)]
     try:
-        if jobs <= 1 or len(todo) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        if not _worth_forking(jobs, len(todo), MIN_PARALLEL):
             for at, chunk in enumerate(chunks):
                 taken = _render_chunk(chunk)[-1]
                 if side:
