@@ -96,7 +96,7 @@ def _source(value: Any, fields: _Fields) -> Source | None:
     if not isinstance(value, dict):
         raise fields.error("source", "must be a mapping with path, format and sha256")
     get = lambda key: fields.sub_string(value, "source", key, False)  # noqa: E731
-    return Source(path=get("path"), format=get("format"), sha256=get("sha256"))
+    return Source(path=get("path"), format=get("format"), sha256=get("sha256"), url=get("url"))
 
 
 class _Fields:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .text import fold
 
-DATE_SOURCES = ("cli", "meta", "text", "inferred", "file")
+DATE_SOURCES = ("cli", "meta", "text", "url", "inferred", "file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,7 @@ class Source:
     path: str
     format: str  # "text" or "html"
     sha256: str
+    url: str = ""  # the article's original absolute address (canonical, og:url, or host folder + path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,92 +1,178 @@
-"""Finding an article's publication date in what the page says.
+"""Reading dates as pages write them: machine forms (ISO 8601, RFC 2822, "20 Nov 2019
+08:02 GMT") and human ones in Arabic, English, French and Spanish.
 
-Arabic pages write months in two families (Egyptian «فبراير», Levantine
-«شباط», and the Maghreb's «فيفري») and digits in two scripts; every form is
-folded first so one table of month names serves them all.
+Arabic pages write months in three families (Egyptian «فبراير», Levantine «شباط»,
+the Maghreb's «فيفري») and often two at once («28 آب/اغسطس 2013», «24 نيسان /
+أبريل 2020»), with digits in two scripts. Every form is folded first (see
+text.fold), so one table of month names serves them all. A Hijri date printed
+beside the Gregorian one («12 رمضان 1441 هـ») names no month of the table and a
+year outside the Gregorian range, so it is never read as one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
+from urllib.parse import unquote, urlsplit
 
-from ..text import fold, fold_letters
+from ..text import fold
 
 _MONTH_NAMES = {
-    1: ("يناير", "كانون الثاني", "جانفي"),
-    2: ("فبراير", "شباط", "فيفري"),
-    3: ("مارس", "آذار"),
-    4: ("أبريل", "ابريل", "نيسان", "أفريل"),
-    5: ("مايو", "أيار", "ماي"),
-    6: ("يونيو", "يونيه", "حزيران", "جوان"),
-    7: ("يوليو", "يوليه", "تموز", "جويلية"),
-    8: ("أغسطس", "آب", "أوت"),
-    9: ("سبتمبر", "أيلول"),
-    10: ("أكتوبر", "تشرين الأول"),
-    11: ("نوفمبر", "تشرين الثاني"),
-    12: ("ديسمبر", "كانون الأول"),
+    1: ("يناير", "كانون الثاني", "جانفي", "january", "jan", "janvier", "enero", "januar"),
+    2: ("فبراير", "شباط", "فيفري", "فبرير", "february", "feb", "février", "fevrier", "febrero", "februar"),
+    3: ("مارس", "آذار", "march", "mar", "mars", "marzo", "märz"),
+    4: ("أبريل", "ابريل", "نيسان", "أفريل", "ابريل", "april", "apr", "avril", "abril"),
+    5: ("مايو", "أيار", "ماي", "may", "mai", "mayo"),
+    6: ("يونيو", "يونيه", "حزيران", "جوان", "june", "jun", "juin", "junio", "juni"),
+    7: ("يوليو", "يوليه", "تموز", "جويلية", "يوليوز", "july", "jul", "juillet", "julio", "juli"),
+    8: ("أغسطس", "اغسطس", "آب", "أوت", "غشت", "august", "aug", "août", "aout", "agosto"),
+    9: ("سبتمبر", "أيلول", "شتنبر", "september", "sep", "sept", "septembre", "septiembre"),
+    10: ("أكتوبر", "تشرين الأول", "اكتوبر", "october", "oct", "octobre", "octubre", "oktober"),
+    11: ("نوفمبر", "تشرين الثاني", "نونبر", "november", "nov", "novembre", "noviembre"),
+    12: ("ديسمبر", "كانون الأول", "دجنبر", "december", "dec", "décembre", "decembre", "diciembre", "dezember"),
 }
 _MONTHS = {fold(name): num for num, names in _MONTH_NAMES.items() for name in names}
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
-# Day, month name, year: «18 فبراير 2025», «١٨ شباط ٢٠٢٥» (after folding).
-_WORDY_DATE_RE = re.compile(rf"\b(\d{{1,2}}) (?:من )?({_MONTH_ALT}) (?:عام |سنه )?(\d{{4}})\b")
-_NUMERIC_DATE_RE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
-_WEEKDAYS = ("السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه")
-_DATELINE_LABEL_RE = re.compile(r"^(?:تاريخ النشر|نشر في|نشر|اخر تحديث|تحديث|بتاريخ)\s*[:：]?\s*")
-
-
-def full_dates(text: str) -> list[dt.date]:
-    """Every complete date (day, month name, year) that the text mentions, in order."""
-    found = []
-    for match in _WORDY_DATE_RE.finditer(fold(text)):
-        day, month, year = int(match.group(1)), _MONTHS[match.group(2)], int(match.group(3))
-        found.extend(_valid(year, month, day))
-    return found
-
-
-def dateline(line: str) -> dt.date | None:
-    """The date of a line that is only a date, or a «نشر في: …» label with one.
-
-    A date inside a sentence is a mention, not the publication date, so it
-    does not count here.
-    """
-    folded = " ".join(fold_letters(line).casefold().replace("،", " ").replace(",", " ").split())
-    rest = _DATELINE_LABEL_RE.sub("", folded).strip()
-    for day in _WEEKDAYS:
-        rest = rest.removeprefix(day).strip(" -–|:")
-    if not rest or len(rest.split()) > 6:
-        return None
-    wordy = _WORDY_DATE_RE.match(rest)
-    if wordy and _is_only_date(rest, wordy.end()):
-        return next(iter(_valid(int(wordy.group(3)), _MONTHS[wordy.group(2)], int(wordy.group(1)))), None)
-    numeric = _NUMERIC_DATE_RE.match(rest)
-    if numeric and _is_only_date(rest, numeric.end()):
-        groups = numeric.groups()
-        y, m, d = (groups[3], groups[4], groups[5]) if groups[3] else (groups[2], groups[1], groups[0])
-        return next(iter(_valid(int(y), int(m), int(d))), None)
-    return None
-
-
-def _is_only_date(rest: str, end: int) -> bool:
-    """What follows the date is at most a time of day («10 30 ص»)."""
-    return re.fullmatch(r"[\s\-–|]*(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[صم]|am|pm))?)?\s*", rest[end:]) is not None
+# «18 فبراير 2025», «28 اب اغسطس 2013» (after folding: the slash is gone), «20 nov 2019».
+_DAY_MONTH_YEAR_RE = re.compile(
+    rf"\b(\d{{1,2}}) (?:من |de )?({_MONTH_ALT})(?: ({_MONTH_ALT}))?(?: de)?(?: عام| سنه)? (\d{{4}})\b(?! ه\b)")
+# «November 20, 2019», «Nov 20 2019».
+_MONTH_DAY_YEAR_RE = re.compile(rf"\b({_MONTH_ALT}) (\d{{1,2}})(?: st| nd| rd| th)? (\d{{4}})\b")
+_NUMERIC_DMY_RE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b(?!\s*هـ)")
+_NUMERIC_YMD_RE = re.compile(r"\b(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})\b")
+_WEEKDAYS = ("السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "monday", "tuesday",
+             "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat",
+             "sun", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_DATELINE_LABEL_RE = re.compile(
+    r"^(?:تاريخ النشر|نشر في|نشر بتاريخ|نشر|اخر تحديث|تم النشر|تحديث|بتاريخ|published|posted|updated|"
+    r"published on|posted on|last updated|date|publie le|mis a jour le)\s*(?:on\s*)?")
+_TIME_RE = re.compile(r"^\s*(?:at |a |-|–|\|)?\s*\d{1,2} \d{2}(?: \d{2})?(?: ?(?:am|pm|ص|م|صباحا|مساء|gmt|utc|"
+                      r"\w{3,4}t))*\s*$")
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?:/|[_-]|$)|/((?:19|20)\d{2})(\d{2})(\d{2})/")
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_YEARS = range(1900, 2101)
 
 
 def parse_iso(value: str) -> dt.date | dt.datetime | None:
     """An ISO 8601 date or datetime from a meta tag or JSON-LD; None if it is not one."""
     value = value.strip()
-    if not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+    if not _ISO_RE.match(value):
         return None
+    if len(value) == 10:
+        return _date_or_none(value)
+    text = value.replace("Z", "+00:00").replace(" ", "T", 1)
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)  # +0200 → +02:00
     try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(text)
     except ValueError:
-        return None
+        return _date_or_none(value[:10])
+    return when if when.year in _YEARS else None
 
 
-def _valid(year: int, month: int, day: int) -> list[dt.date]:
+def _date_or_none(text: str) -> dt.date | None:
     try:
-        return [dt.date(year, month, day)]
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        return []
+        return None
+    return day if day.year in _YEARS else None
+
+
+def parse_stated(value: str) -> dt.date | dt.datetime | None:
+    """A date as metadata states it: ISO first, then RFC 2822 ("Wed, 20 Nov 2019 08:02:00 GMT"),
+    then any written form («20 Nov 2019 08:02 GMT», «24 نيسان / أبريل 2020»)."""
+    value = value.strip()
+    if not value:
+        return None
+    found = parse_iso(value)
+    if found is not None:
+        return found
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        when = None
+    if when is not None and when.year in _YEARS:
+        return when
+    return first_date(value)
+
+
+def first_date(text: str) -> dt.date | None:
+    """The first complete date that a short text writes, in any of the forms above."""
+    folded = _fold_date_text(text)
+    found = [(m.start(), m) for m in (_DAY_MONTH_YEAR_RE.search(folded), _MONTH_DAY_YEAR_RE.search(folded),
+                                      _NUMERIC_YMD_RE.search(folded), _NUMERIC_DMY_RE.search(folded)) if m]
+    for _, match in sorted(found, key=lambda item: item[0]):
+        day = _from_match(match)
+        if day is not None:
+            return day
+    return None
+
+
+def full_dates(text: str) -> list[dt.date]:
+    """Every complete date with a month name that the text mentions, in order."""
+    folded = _fold_date_text(text)
+    days = (_from_match(m) for m in (*_DAY_MONTH_YEAR_RE.finditer(folded), *_MONTH_DAY_YEAR_RE.finditer(folded)))
+    return [d for d in days if d is not None]
+
+
+def dateline(line: str) -> dt.date | None:
+    """The date of a line that is only a date (a label, a weekday and a time may stand
+    around it: «نشر في: الاثنين 24 أغسطس 2020 - 10:30 م»). A date inside a sentence is a
+    mention, not the publication date, so it does not count here."""
+    rest = _DATELINE_LABEL_RE.sub("", _fold_date_text(line)).strip()
+    for _ in range(2):
+        for day in _WEEKDAYS:
+            if rest.startswith(day + " ") or rest == day:
+                rest = rest[len(day):].strip()
+    if not rest or len(rest.split()) > 10:
+        return None
+    for pattern in (_DAY_MONTH_YEAR_RE, _MONTH_DAY_YEAR_RE, _NUMERIC_YMD_RE, _NUMERIC_DMY_RE):
+        match = pattern.match(rest)
+        if match and _only_time_after(rest[match.end():]):
+            return _from_match(match)
+    return None
+
+
+def date_in_url(url: str) -> dt.date | None:
+    """/2020/08/24/, /2020-08-24-title, /20200824/ in a page's address."""
+    match = _URL_DATE_RE.search(unquote(urlsplit(url).path))
+    if not match:
+        return None
+    g = match.groups()
+    year, month, day = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
+    return _valid(int(year), int(month), int(day))
+
+
+def _fold_date_text(text: str) -> str:
+    """fold() keeps words and digits; «١٨ شباط ٢٠٢٥» → «18 شباط 2025», punctuation to spaces,
+    except the separators of numeric dates, kept by folding each digit group apart."""
+    text = re.sub(r"(\d)\s*([/.-])\s*(\d)", r"\1\2\3", text.translate(_DIGITS))
+    parts = re.split(r"(\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4})", text)
+    return " ".join(p if i % 2 else fold(p) for i, p in enumerate(parts) if p.strip()).replace("هـ", "ه")
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _only_time_after(rest: str) -> bool:
+    return not rest.strip() or _TIME_RE.match(rest) is not None
+
+
+def _from_match(match: re.Match[str]) -> dt.date | None:
+    pattern, g = match.re, match.groups()
+    if pattern is _DAY_MONTH_YEAR_RE:
+        return _valid(int(g[3]), _MONTHS[g[1]], int(g[0]))
+    if pattern is _MONTH_DAY_YEAR_RE:
+        return _valid(int(g[2]), _MONTHS[g[0]], int(g[1]))
+    if pattern is _NUMERIC_YMD_RE:
+        return _valid(int(g[0]), int(g[1]), int(g[2]))
+    return _valid(int(g[2]), int(g[1]), int(g[0]))
+
+
+def _valid(year: int, month: int, day: int) -> dt.date | None:
+    if year not in _YEARS:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

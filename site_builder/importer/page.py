@@ -40,10 +40,24 @@ _SENTENCE_END_RE = re.compile(r"[.!?؟…](?=\s)")
 @dataclass(frozen=True)
 class Heading:
     text: str
+    level: int = 2  # 2 to 4: `##` to `####`
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    """Plain text, escaped when written; `markdown` is set when the page gave it form
+    (links, bold, italic) and is then written as it is."""
+
+    text: str
+    markdown: str = ""
+
+
+@dataclass(frozen=True)
+class Markup:
+    """A block the page gave structure to (a list, a table, a quote, an embed), already
+    Markdown; `text` is its plain words, for dates, scoring and repetition."""
+
+    markdown: str
     text: str
 
 
@@ -52,7 +66,7 @@ class SeeAlsoBlock:
     title: str
 
 
-Block = Heading | Paragraph | SeeAlsoBlock
+Block = Heading | Paragraph | Markup | SeeAlsoBlock
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,12 @@ class ParsedPage:
     # For each image, the mirror's copy of its file when the mirror holds one;
     # the importer copies it beside the article and points `src` at the copy.
     image_files: tuple[Path | None, ...] = ()
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    updated: dt.date | dt.datetime | None = None
+    url: str = ""  # the page's original absolute address
+    site_name: str = ""  # the publication's name as the page states it (og:site_name …)
+    title_raw: str = ""  # the <title> element as written, for learning the site's suffix
 
     @property
     def see_also(self) -> tuple[SeeAlso, ...]:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -21,10 +22,13 @@ from ..errors import Problem, SiteError
 from ..model import Article, Image, Source
 from ..output import remove_stale_temps, write_atomic
 from ..text import short_hash, slugify
-from . import htmlpage, textdump
+from . import classify, htmlpage, sitewide, textdump
 from .dates import full_dates
 from .decode import decode
 from .page import FoundDate, Paragraph, ParsedPage
+from .reading import Read, read_all
+from .state import ImportState
+from .validate import check_importable
 from .write import body_markdown, edited_by_hand, render_file
 
 # Files a mirror holds beside its pages that are never article pages.
@@ -97,25 +101,62 @@ def _is_page_candidate(rel: Path) -> bool:
 
 
 def import_sources(args: list[Path], options: ImportOptions, progress: Progress | None = None) -> ImportReport:
-    """Import every source; one file's failure never stops the others."""
-    sources = list(find_sources(args))
+    """Import every source; one file's failure never stops the others.
+
+    Pages are read on every core (the costly part), then the mirror's knowledge of
+    each site is learnt from all of them (sitewide.py), then each page is finished
+    and written, in the sources' order, so the result does not depend on the cores."""
+    report = ImportReport()
+    sources = _sources(args, report)
     remove_stale_temps(options.out)  # a killed import's half-written files
     existing = _existing_files(options.out)
+    state = ImportState.load(options.out)
+    reads = read_all(sources, existing, state, progress)
+    knowledge = sitewide.SiteKnowledge()
+    for read in reads:
+        if read.traits is not None:
+            knowledge.add(read.traits)
     taken = {p.stem for p in options.out.glob("*.md")}
-    report = ImportReport()
-    for done, source in enumerate(sources, 1):
-        try:
-            outcome = _import_one(source, options, existing, taken, report)
-        except SiteError as err:
-            report.problems.append(Problem.from_error(err if err.path else err.at(source.path)))
-            outcome = "failed"
-        except OSError as err:
-            report.problems.append(Problem("error", err.strerror or str(err), str(source.path)))
-            outcome = "failed"
+    fresh = ImportState()
+    for read in reads:
+        outcome = _settle(read, options, existing, taken, knowledge, report)
         report.counts[outcome] += 1
-        if progress:
-            progress(done, len(sources))
+        fresh.remember(read)
+    fresh.save(options.out)
     return report
+
+
+def _sources(args: list[Path], report: ImportReport) -> list[SourceFile]:
+    """The files to read; a source that does not exist is reported and the others go on."""
+    found: list[SourceFile] = []
+    for arg in args:
+        try:
+            found.extend(find_sources([arg]))
+        except SiteError as err:
+            report.problems.append(Problem.from_error(err))
+            report.counts["failed"] += 1
+    return found
+
+
+def _settle(read: Read, options: ImportOptions, existing: ExistingFiles, taken: set[str],
+            knowledge: sitewide.SiteKnowledge, report: ImportReport) -> str:
+    """What becomes of one read page: skipped, failed, unchanged, or written."""
+    if read.error is not None:
+        report.problems.append(read.error)
+        return "failed"
+    if read.skip:
+        report.problems.append(Problem("skipped", read.skip, str(read.source.path)))
+        return "skipped"
+    if read.parsed is None:
+        return "unchanged"
+    parsed, dropped = sitewide.finish(read.parsed, read.host, knowledge)
+    try:
+        return _import_one(read.source, parsed, read.fmt, read.sha, options, existing, taken, report)
+    except SiteError as err:
+        report.problems.append(Problem.from_error(err if err.path else err.at(read.source.path)))
+    except OSError as err:
+        report.problems.append(Problem("error", err.strerror or str(err), str(read.source.path)))
+    return "failed"
 
 
 @dataclass
@@ -158,11 +199,8 @@ def _yaml_scalar(raw: str) -> str:
     return str(value)
 
 
-def _import_one(source: SourceFile, options: ImportOptions, existing: ExistingFiles,
-                taken: set[str], report: ImportReport) -> str:
-    raw = source.path.read_bytes()
-    sha = hashlib.sha256(raw).hexdigest()
-    parsed, fmt = _parse(raw, source)
+def _import_one(source: SourceFile, parsed: ParsedPage, fmt: str, sha: str, options: ImportOptions,
+                existing: ExistingFiles, taken: set[str], report: ImportReport) -> str:
     for message in parsed.warnings:
         report.problems.append(Problem("warning", message))
     target = existing.find(source.key, sha)
@@ -176,17 +214,44 @@ def _import_one(source: SourceFile, options: ImportOptions, existing: ExistingFi
         title=parsed.title, slug=slug, date=date.value, date_source=date.source,
         category=parsed.category, summary=parsed.summary, body=body_markdown(parsed.blocks),
         images=images, see_also=parsed.see_also, related=parsed.related,
-        source=Source(source.key, fmt, sha),
+        source=Source(source.key, fmt, sha, parsed.url),
+        extra=_extra(parsed),
     )
+    check_importable(article, source.path)
     return _write(article, target or options.out / f"{slug}.md", options.force, report)
 
 
-def _parse(raw: bytes, source: SourceFile) -> tuple[ParsedPage, str]:
+def _extra(parsed: ParsedPage) -> dict[str, object]:
+    extra: dict[str, object] = {}
+    if parsed.authors:
+        extra["authors"] = list(parsed.authors)
+    if parsed.tags:
+        extra["tags"] = list(parsed.tags)
+    if parsed.updated is not None:
+        extra["updated"] = parsed.updated
+    return extra
+
+
+def parse_source(raw: bytes, source: SourceFile) -> tuple[ParsedPage, str]:
+    """One source's bytes → ParsedPage and its format; NotAnArticle or SiteError otherwise."""
     where = str(source.path)
+    classify.check_text(raw[:65536].decode("latin-1"))
     text = decode(raw, where, htmlpage.declared_charset(raw[:4096]))
+    classify.check_text(text)
     if htmlpage.looks_like_html(text):
-        return htmlpage.parse(text, where, source.path, source.root), "html"
+        return htmlpage.parse(text, where, source.path, source.root, _mirror_url(source)), "html"
     return textdump.parse(text, where), "text"
+
+
+def _mirror_url(source: SourceFile) -> str:
+    """Where a wget mirror's file was served from: `host/path` → https://host/path."""
+    parts = source.key.split("/")
+    host = parts[0] if len(parts) > 1 else ""
+    if not re.fullmatch(r"[\w-]+(?:\.[\w-]+)+(?::\d+)?", host):
+        return ""
+    path = "/".join(parts[1:])
+    path = "" if path in ("index.html", "index.htm") else path
+    return f"https://{host}/{quote(path)}"
 
 
 def _unique_slug(slug: str, taken: set[str]) -> str:

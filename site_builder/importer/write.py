@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..model import Article
-from .page import SEE_ALSO_LABEL, Block, Heading, Paragraph, SeeAlsoBlock
+from .page import SEE_ALSO_LABEL, Block, Heading, Markup, Paragraph, SeeAlsoBlock
 
 _GUARD_KEY = "output_sha256"
 # The placeholder is all digits, so YAML quotes it; the digest keeps those quotes.
@@ -29,7 +29,16 @@ _BLOCK_START_RE = re.compile(r"^(\s*)(#|>|[-+=]|\d+[.)]|~~~|```)")
 
 def escape_markdown(text: str) -> str:
     """Text that Markdown renders as exactly these characters, never as markup."""
-    text = _INLINE_SPECIAL_RE.sub(r"\\\1", text)
+    return escape_block_start(escape_inline(text))
+
+
+def escape_inline(text: str) -> str:
+    """Characters that would become markup anywhere in a line, escaped."""
+    return _INLINE_SPECIAL_RE.sub(r"\\\1", text)
+
+
+def escape_block_start(text: str) -> str:
+    """A line start that would open a block (heading, list, quote), escaped."""
     return _BLOCK_START_RE.sub(lambda m: m.group(1) + _escape_start(m.group(2)), text)
 
 
@@ -48,11 +57,13 @@ def body_markdown(blocks: tuple[Block, ...]) -> str:
     parts = []
     for block in blocks:
         if isinstance(block, Heading):
-            parts.append("## " + escape_markdown(block.text))
+            parts.append("#" * block.level + " " + escape_markdown(block.text))
         elif isinstance(block, SeeAlsoBlock):
             parts.append(f"{SEE_ALSO_LABEL}: {escape_markdown(block.title)}")
+        elif isinstance(block, Markup):
+            parts.append(block.markdown)
         elif isinstance(block, Paragraph):
-            parts.append(escape_markdown(block.text))
+            parts.append(block.markdown or escape_markdown(block.text))
     return "\n\n".join(parts) + "\n"
 
 
@@ -72,9 +83,15 @@ def front_matter(article: Article) -> dict[str, Any]:
             for r in article.related
         ],
     }
+    for key in ("authors", "tags", "updated"):
+        if key in article.extra:
+            data[key] = article.extra[key]
     if article.source is not None:
         data["source"] = {"path": article.source.path, "format": article.source.format,
-                          "sha256": article.source.sha256, _GUARD_KEY: _ZERO}
+                          "sha256": article.source.sha256}
+        if article.source.url:
+            data["source"]["url"] = article.source.url
+        data["source"][_GUARD_KEY] = _ZERO
     return data
 
 

@@ -1,0 +1,131 @@
+"""Blocks inside the article's container that are not the article: bylines, datelines,
+reading times, «اضف تعليقاً» and comment policies, «التالي»/«السابق», share and follow
+prompts, captions printed again as text, and everything after a «أخبار ذات صلة» or
+"Related" heading.
+
+One ordered list of rules, each a small function that says why a block goes (or
+None); `clean()` runs them over the blocks and returns what stays, with the bylines
+it dropped (the metadata step may use them as authors). What repeats on many pages
+of one site is found across the mirror in sitewide.py, not here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..text import fold
+from .dates import dateline
+from .page import Block, Heading, Markup, Paragraph, SeeAlsoBlock
+
+# Phrases of widgets, matched on folded text of short blocks (Arabic folded: ة→ه, أ→ا …).
+_WIDGET_RE = re.compile("|".join((
+    r"^(?:اضف|أضف|اترك|اكتب) (?:تعليق|تعليقا|رد)", r"تعليقات? (?:القراء|الزوار)", r"سياسه التعليقات",
+    r"^(?:شارك|شاركوا|مشاركه)(?: (?:الخبر|المقال|هذا|عبر|على))?\b", r"^تابعونا", r"^تابعوا", r"^(?:اقرا|شاهد) المزيد",
+    r"^للمزيد", r"^اضغط هنا", r"^انقر هنا", r"^اشترك", r"^حمل تطبيق", r"^(?:التالي|السابق)$", r"^المقال (?:التالي|السابق)",
+    r"^الخبر (?:التالي|السابق)", r"^(?:وقت|مده) القراءه", r"\bدقاءق? (?:للقراءه|قراءه)\b|\bدقيقه (?:للقراءه|قراءه)\b", r"^قراءه \d", r"جميع الحقوق محفوظه",
+    r"^(?:advertisement|advertising|sponsored|ad)$", r"^(?:share|share this|share on|tweet|email|print|comments?)\b",
+    r"^(?:follow us|sign up|subscribe|download the app|read more|click here|more from|related)\b",
+    r"\bmin(?:ute)?s? read\b", r"all rights reserved", r"^(?:next|previous) (?:article|story|post)", r"^copyright",
+    r"^(?:leave|post|add) a (?:comment|reply)", r"^you (?:may|might) also like", r"^(?:image|photo|picture) (?:caption|copyright|source)",
+    r"^(?:lire aussi|voir aussi|à lire aussi|a lire aussi|lea también|leer más)\b", r"^we (?:use|value) cookies",
+)))
+_END_HEADING_RE = re.compile("|".join((
+    r"^(?:اخبار|مواضيع|مقالات|موضوعات) (?:ذات صله|متعلقه|مشابهه|مرتبطه)$", r"^(?:اقرا|شاهد) (?:ايضا|كذلك)$",
+    r"^(?:قد يهمك|ننصحك بقراءه|الاكثر قراءه|الاكثر مشاهده|التعليقات|تعليقات|اخبار اخرى|المزيد من الاخبار)$",
+    r"^(?:related|related (?:stories|articles|news|content|coverage|topics)|more (?:stories|news|on this story)|"
+    r"read more|comments?|most (?:read|popular|viewed)|you may also like|recommended|trending|also read|"
+    r"top stories|latest news|more from \w+)$",
+)))
+_BYLINE_RE = re.compile(r"^(?:by|par|por|von|بقلم|كتب|كتبت|كتبه|اعداد|تقرير|حرره|المحرر|مراسل)\b\s*[:：]?\s*\S",
+                        re.IGNORECASE)
+_MAX_WIDGET_WORDS = 14
+
+
+@dataclass
+class Context:
+    """What the rules compare blocks with; what they learn about the page."""
+
+    title: str
+    captions: set[str]
+    bylines: list[str] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+
+
+Rule = Callable[[Block, int, int, Context], "str | None"]
+
+
+def _text(block: Block) -> str:
+    return block.title if isinstance(block, SeeAlsoBlock) else block.text
+
+
+def repeats_title(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    return "title" if fold(_text(block)) == fold(ctx.title) and index < 4 else None
+
+
+def repeats_caption(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    text = " ".join(_text(block).split())
+    return "caption" if text and (text in ctx.captions or any(
+        len(c) > 30 and (text.startswith(c) or c.startswith(text) and len(text) > 30) for c in ctx.captions)) else None
+
+
+def byline(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    text = _text(block)
+    near_edge = index < 4 or index >= count - 3
+    if near_edge and isinstance(block, Paragraph) and len(text.split()) <= 9 and _BYLINE_RE.match(fold(text)):
+        ctx.bylines.append(text)
+        return "byline"
+    return None
+
+
+def date_line(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    text = _text(block)
+    if len(text.split()) <= 16 and not isinstance(block, Heading) and dateline(text) is not None:
+        return "dateline"
+    return None
+
+
+def widget(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    text = fold(_text(block))
+    if not isinstance(block, SeeAlsoBlock) and len(text.split()) <= _MAX_WIDGET_WORDS and _WIDGET_RE.search(text):
+        return "widget"
+    return None
+
+
+def links_only(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    """A short line or list that is nothing but links to other pages ("Read: …")."""
+    if isinstance(block, Markup) and block.text == "":
+        return None  # an embed
+    markdown = block.markdown if isinstance(block, (Paragraph, Markup)) else ""
+    if not markdown or "](" not in markdown:
+        return None
+    outside = re.sub(r"\[[^\]]*\]\([^)]*\)", "", markdown)
+    outside = re.sub(r"^\s*(?:[-*]|\d+\.)\s*", "", outside, flags=re.MULTILINE)
+    leftover = fold(outside).split()
+    return "links" if len(leftover) <= 2 and len(_text(block).split()) <= 40 else None
+
+
+def empty_heading(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    return "heading" if isinstance(block, Heading) and index >= count - 1 else None
+
+
+RULES: tuple[Rule, ...] = (repeats_title, repeats_caption, byline, date_line, widget, links_only)
+
+
+def clean(blocks: list[Block], ctx: Context) -> list[Block]:
+    """The blocks that are article, in order; stops at a related/comments heading."""
+    kept: list[Block] = []
+    count = len(blocks)
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading) and _END_HEADING_RE.search(fold(block.text)) and kept:
+            ctx.dropped["after related heading"] = count - index
+            break
+        reason = next((why for rule in RULES if (why := rule(block, index, count, ctx))), None)
+        if reason:
+            ctx.dropped[reason] = ctx.dropped.get(reason, 0) + 1
+            continue
+        kept.append(block)
+    while kept and isinstance(kept[-1], Heading):
+        kept.pop()  # a heading with nothing under it
+    return kept

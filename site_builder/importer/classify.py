@@ -1,0 +1,176 @@
+"""Is this file an article? A mirror holds far more than articles: the home page,
+section and tag listings, feeds and sitemaps (whatever their extension), robots.txt,
+error pages, shop pages. Each is skipped with the reason a person can check
+(`skipped: looks like a section listing (42 links, 3 paragraphs)`), never imported
+and never counted as a failure.
+
+Two ordered rule lists, one rule per function, the first that answers wins:
+`TEXT_RULES` look at the decoded text before any parsing (feeds, sitemaps,
+robots.txt), `PAGE_RULES` at the parsed page and its main content.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .dom import Element, squash, text_of
+
+
+class NotAnArticle(Exception):
+    """A file that is not an article page; `reason` says what it looks like."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PageSignals:
+    """What the page rules look at, gathered once by the HTML reader."""
+
+    url: str
+    declared_article: bool  # og:type article, JSON-LD *Article, article:published_time
+    ld_types: frozenset[str]
+    og_type: str
+    title: str
+    h1s: tuple[str, ...]
+    long_paragraphs: int  # paragraphs of 30 words or more in the main content
+    content_words: int  # words of the main content
+    story_links: int  # distinct links whose text reads like a headline (4+ words)
+    page_words: int
+
+
+TextRule = Callable[[str], "str | None"]
+PageRule = Callable[[PageSignals], "str | None"]
+
+
+def feed(text: str) -> str | None:
+    head = text.lstrip("\ufeff \t\r\n")[:2000].lower()
+    if head.startswith("<?xml") or head.startswith("<rss") or head.startswith("<feed") or head.startswith("<rdf"):
+        if "<rss" in head or "<rdf:rdf" in head:
+            return "an RSS feed"
+        if re.search(r"<feed[\s>]", head):
+            return "an Atom feed"
+    return None
+
+
+def json_feed(text: str) -> str | None:
+    head = text.lstrip("\ufeff \t\r\n")
+    if not head.startswith(("{", "[")):
+        return None
+    if "jsonfeed.org/version" in head[:4000]:
+        return "a JSON Feed"
+    try:
+        json.loads(head)
+    except ValueError:
+        return None
+    return "a JSON document"
+
+
+def sitemap(text: str) -> str | None:
+    head = text.lstrip("\ufeff \t\r\n")[:2000].lower()
+    if head.startswith("<") and re.search(r"<(urlset|sitemapindex)[\s>]", head):
+        return "a sitemap index" if "<sitemapindex" in head else "an XML sitemap"
+    return None
+
+
+def other_xml(text: str) -> str | None:
+    head = text.lstrip("\ufeff \t\r\n")[:400].lower()
+    if head.startswith("<?xml") and "<html" not in text[:4000].lower():
+        return "an XML document, not a web page"
+    return None
+
+
+def robots(text: str) -> str | None:
+    lines = [line.strip().lower() for line in text.splitlines()[:200] if line.strip() and not line.startswith("#")]
+    directives = sum(1 for line in lines if line.startswith(("user-agent:", "disallow:", "allow:", "sitemap:",
+                                                             "crawl-delay:", "host:")))
+    return "robots.txt" if lines and directives >= max(1, len(lines) * 0.6) else None
+
+
+TEXT_RULES: tuple[TextRule, ...] = (feed, json_feed, sitemap, robots, other_xml)
+
+_ERROR_RE = re.compile(r"\b404\b|not found|page introuvable|error \d{3}|غير موجود|لم يتم العثور|الصفحه المطلوبه|"
+                       r"خطا 404|page not available|no longer available", re.IGNORECASE)
+_LISTING_TYPES = frozenset(("CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"))
+_PRODUCT_TYPES = frozenset(("Product", "Offer", "AggregateOffer"))
+_TAG_PATH_RE = re.compile(r"/(?:tags?|topics?|authors?|author|category|categories|section|search|keyword|"
+                          r"label|archive|page/\d+)(?:/|$)|[?&](?:tag|cat|s|page)=", re.IGNORECASE)
+
+
+def error_page(s: PageSignals) -> str | None:
+    heads = " ".join((s.title, *s.h1s[:2]))
+    if _ERROR_RE.search(heads) and s.long_paragraphs < 3 and not s.declared_article:
+        return f"looks like an error page («{squash(heads)[:60]}»)"
+    return None
+
+
+def product_page(s: PageSignals) -> str | None:
+    if (s.og_type == "product" or s.ld_types & _PRODUCT_TYPES) and not s.declared_article:
+        return "a product page (" + ("og:type product" if s.og_type == "product" else "JSON-LD Product") + ")"
+    return None
+
+
+def listing_by_schema(s: PageSignals) -> str | None:
+    types = s.ld_types & _LISTING_TYPES
+    if types and not s.declared_article:
+        return f"looks like a listing (JSON-LD {min(types)})"
+    return None
+
+
+def listing_by_structure(s: PageSignals) -> str | None:
+    """Many headline links and little running text: a home page, section, tag or blog front page."""
+    few_paragraphs = s.long_paragraphs < 3 or s.content_words < 150
+    if s.declared_article and not (s.long_paragraphs == 0 and s.story_links >= 20):
+        return None
+    if s.story_links >= 12 and few_paragraphs:
+        return f"looks like {_listing_kind(s)} ({s.story_links} links, {s.long_paragraphs} paragraphs)"
+    if s.story_links >= 30 and s.story_links * 8 > s.content_words:
+        return f"looks like {_listing_kind(s)} ({s.story_links} links, {s.long_paragraphs} paragraphs)"
+    if s.long_paragraphs == 0 and s.content_words < 60 and s.story_links >= 5:
+        return f"looks like {_listing_kind(s)} ({s.story_links} links, no paragraph)"
+    return None
+
+
+def _listing_kind(s: PageSignals) -> str:
+    path = urlsplit(s.url).path
+    if path in ("", "/") or re.fullmatch(r"/(?:index|default|home)\.\w+", path or ""):
+        return "a home page"
+    if _TAG_PATH_RE.search(s.url):
+        return "a tag or section listing"
+    return "a section listing"
+
+
+PAGE_RULES: tuple[PageRule, ...] = (error_page, product_page, listing_by_schema, listing_by_structure)
+
+
+def check_text(text: str) -> None:
+    """NotAnArticle for feeds, sitemaps and robots.txt, before any parsing."""
+    for rule in TEXT_RULES:
+        reason = rule(text)
+        if reason:
+            raise NotAnArticle(reason)
+
+
+def check_page(signals: PageSignals) -> None:
+    for rule in PAGE_RULES:
+        reason = rule(signals)
+        if reason:
+            raise NotAnArticle(reason)
+
+
+def story_links(root: Element, page_url: str) -> int:
+    """Distinct links to other pages whose text reads like a headline (four words or more)."""
+    seen: set[str] = set()
+    here = urlsplit(page_url).path
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")) or urlsplit(href).path == here:
+            continue
+        if len(text_of(a).split()) >= 4:
+            seen.add(href)
+    return len(seen)

@@ -1,0 +1,250 @@
+"""The article's pictures: the lead image and the figures of the body, each with its
+caption and credit, and the mirror's copy of its file when the mirror holds one.
+
+Real pages hide their pictures: beside the body container rather than in it, in
+`<picture>` with `srcset`, lazy-loaded from `data-src`/`data-original` behind a
+placeholder, or only in `<noscript>`. So every picture of the page is read once,
+before the chrome is cut, with the real address of its largest file; the lead is
+then the `og:image` when the page shows it, else the picture next to the headline,
+and the figures are the pictures that sit inside the article's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+from lxml import html as lxml_html
+
+from ..model import Image
+from ..text import clean_line
+from .dom import Element, ancestors, squash, text_of, tokens
+from .page import split_credit
+
+_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-url", "data-srcset", "data-lazy",
+               "data-full-src", "data-hi-res-src", "data-large-src", "data-echo", "data-img-src")
+_NOT_PHOTO_RE = re.compile(r"logo|icon|avatar|sprite|emoji|pixel|spinner|placeholder|blank|loader|badge|"
+                           r"banner|ads?|advert\w*|author|profile|thumb-author|gravatar|flag|button|share|social")
+_PLACEHOLDER_RE = re.compile(r"(?:blank|grey|gray|spacer|placeholder|transparent|pixel|lazy|loading)\.(?:gif|png|jpg)|"
+                             r"^data:", re.IGNORECASE)
+_CAPTION_TOKEN_RE = re.compile(r"caption\w*|legend|wp-caption-text|figcaption|image-text|photo-text|desc\w*")
+_CREDIT_TOKEN_RE = re.compile(r"credit\w*|copyright|source|photographer|byline|author|courtesy")
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One picture of the page as first read: where it is and what it shows."""
+
+    element: Element
+    url: str  # absolute address of its largest file
+    alt: str
+    caption: str
+    credit: str
+    width: int
+
+
+def pictures(root: Element, base: str) -> list[Picture]:
+    """Every photo of the page in document order (logos, icons, pixels left out)."""
+    found: list[Picture] = []
+    for img in root.iter("img"):
+        url = _real_src(img, base)
+        if not url or _not_a_photo(img, url):
+            continue
+        caption, credit = _caption(img)
+        found.append(Picture(img, url, clean_line(img.get("alt") or ""), caption, credit, _width(img)))
+    for noscript in root.iter("noscript"):  # lazy pages keep the real <img> only here
+        inner = (noscript.text or "").strip()
+        if "<img" in inner and not any(p.element in noscript.iterdescendants() for p in found):
+            try:
+                fragment = lxml_html.fragment_fromstring(inner, create_parent="div")
+            except (ValueError, TypeError):
+                continue
+            for img in fragment.iter("img"):
+                url = _real_src(img, base)
+                if url and not _not_a_photo(img, url) and all(_stem(url) != _stem(p.url) for p in found):
+                    noscript.addnext(img)
+                    caption, credit = _caption(img)
+                    found.append(Picture(img, url, clean_line(img.get("alt") or ""), caption, credit, _width(img)))
+    return found
+
+
+def lead_and_figures(found: list[Picture], og_image: str, headline: Element | None,
+                     parts: tuple[Element, ...], base: str) -> list[Picture]:
+    """The lead picture first, then the figures inside the article, each once."""
+    inside = [p for p in found if _within(p.element, parts)]
+    og = urljoin(base, og_image) if og_image else ""
+    shown = next((p for p in found if og and _same_picture(p.url, og)), None)
+    lead = shown or _near_headline(found, headline, parts) or (inside[0] if inside else None)
+    if lead is None and og:
+        lead = Picture(lxml_html.Element("img"), og, "", "", "", 0)
+    ordered = [lead] if lead else []
+    for picture in inside:
+        if all(not _same_picture(picture.url, o.url) for o in ordered):
+            ordered.append(picture)
+    return ordered
+
+
+def to_images(found: list[Picture]) -> list[Image]:
+    return [Image(p.alt, p.caption, p.credit, None, p.url) for p in found]
+
+
+def caption_texts(found: list[Picture]) -> set[str]:
+    """Captions and credits as a reader sees them: never to be repeated as paragraphs."""
+    texts = set()
+    for p in found:
+        for text in (p.caption, p.credit, f"{p.caption} {p.credit}".strip(), p.alt):
+            if len(text) > 15:
+                texts.add(squash(text))
+    return texts
+
+
+def _real_src(img: Element, base: str) -> str:
+    candidates = [_largest(img.get("data-srcset") or ""), *(img.get(a) or "" for a in _LAZY_ATTRS),
+                  _largest(img.get("srcset") or ""), img.get("src") or ""]
+    parent = img.getparent()
+    if parent is not None and parent.tag == "picture":
+        for source in parent.iter("source"):
+            candidates.insert(0, _largest(source.get("srcset") or source.get("data-srcset") or ""))
+    for raw in candidates:
+        raw = raw.strip()
+        if raw and not _PLACEHOLDER_RE.search(raw) and not raw.startswith("{"):
+            try:
+                url = urljoin(base, raw) if base else raw
+            except ValueError:
+                continue
+            if urlsplit(url).scheme in ("http", "https", ""):
+                return url
+    return ""
+
+
+def _largest(srcset: str) -> str:
+    """The widest candidate of a srcset («a.jpg 400w, b.jpg 1200w» → b.jpg)."""
+    best, best_size = "", -1.0
+    for candidate in srcset.split(","):
+        bits = candidate.strip().split()
+        if not bits:
+            continue
+        size = 1.0
+        if len(bits) > 1 and re.fullmatch(r"[\d.]+[wx]", bits[1]):
+            size = float(bits[1][:-1])
+        if size > best_size:
+            best, best_size = bits[0], size
+    return best
+
+
+def _not_a_photo(img: Element, url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    if path.endswith((".svg", ".ico")) or "/emoji/" in path:
+        return True
+    width, height = _width(img), _number(img.get("height"))
+    if (0 < width < 100) or (0 < height < 80):
+        return True
+    words = [*tokens(img), *(t for a in list(ancestors(img))[:2] for t in tokens(a))]
+    if any(_NOT_PHOTO_RE.fullmatch(w) for w in words):
+        return True
+    name = PurePosixPath(path).name
+    return bool(re.search(r"logo|icon|avatar|sprite|pixel|spacer", name))
+
+
+def _width(img: Element) -> int:
+    return _number(img.get("width"))
+
+
+def _number(value: str | None) -> int:
+    match = re.match(r"\s*(\d+)", value or "")
+    return int(match.group(1)) if match else 0
+
+
+def _caption(img: Element) -> tuple[str, str]:
+    """The caption of the figure (or captioned box) an image sits in, split from its credit."""
+    box = next((a for a in list(ancestors(img))[:4] if a.tag == "figure"), None)
+    caption_el = box.find(".//figcaption") if box is not None else None
+    if caption_el is None:
+        holder = img.getparent()
+        for _ in range(3):
+            if holder is None:
+                break
+            caption_el = next((c for c in holder.iter() if c is not img and isinstance(c.tag, str)
+                               and any(_CAPTION_TOKEN_RE.fullmatch(t) for t in tokens(c))), None)
+            if caption_el is not None:
+                break
+            holder = holder.getparent()
+    if caption_el is None:
+        return "", ""
+    credit_el = next((c for c in caption_el.iter() if c is not caption_el and isinstance(c.tag, str)
+                      and any(_CREDIT_TOKEN_RE.fullmatch(t) for t in tokens(c))), None)
+    if credit_el is None and box is not None:
+        credit_el = next((c for c in box.iter() if isinstance(c.tag, str) and c is not caption_el
+                          and any(_CREDIT_TOKEN_RE.fullmatch(t) for t in tokens(c))), None)
+    if credit_el is not None:
+        credit = clean_line(text_of(credit_el))
+        caption = clean_line(text_of(caption_el).replace(text_of(credit_el), ""))
+        return caption, credit
+    return split_credit(text_of(caption_el))
+
+
+def _within(el: Element, parts: tuple[Element, ...]) -> bool:
+    return any(a in parts for a in (el, *ancestors(el)))
+
+
+def _near_headline(found: list[Picture], headline: Element | None, parts: tuple[Element, ...]) -> Picture | None:
+    """The first photo after the headline and before the article's text ends, wide enough
+    to lead (or of unknown width)."""
+    if headline is None:
+        return None
+    order = {el: n for n, el in enumerate(headline.getroottree().getroot().iter())}
+    start = order.get(headline, 0)
+    text_start = min((order.get(p, start) for p in parts), default=start)
+    window_end = text_start + 400
+    for picture in found:
+        at = order.get(picture.element, -1)
+        if start < at <= max(window_end, start + 400) and (picture.width == 0 or picture.width >= 250):
+            return picture
+    return None
+
+
+def _stem(url: str) -> str:
+    name = PurePosixPath(unquote(urlsplit(url).path)).name.lower()
+    stem = name.rsplit(".", 1)[0]
+    return re.sub(r"[-_](?:\d{2,4}x\d{2,4}|\d{2,4}w|large|medium|small|thumb|scaled|crop\w*)$", "", stem)
+
+
+def _same_picture(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    stem_a, stem_b = _stem(a), _stem(b)
+    return bool(stem_a) and len(stem_a) >= 5 and stem_a == stem_b
+
+
+# --- the mirror's copies --------------------------------------------------------------------------------
+
+def local_file(src: str, base: str | None, page_file: Path | None, mirror_root: Path | None) -> Path | None:
+    """The mirror's copy of an image: `root/<host>/<path>` or beside the page; never outside root."""
+    root = mirror_root or (page_file.parent if page_file else None)
+    try:
+        parts = urlsplit(src)
+    except ValueError:
+        return None
+    if root is None or parts.scheme not in ("", "http", "https"):
+        return None
+    root = root.resolve()
+    places = [(root / parts.netloc.lower(), parts.path)] if parts.netloc else []
+    if not parts.netloc and not parts.path.startswith("/") and page_file is not None:
+        places.append((page_file.parent, parts.path))  # wget --convert-links made it relative
+    if base and not parts.netloc:
+        absolute = urlsplit(urljoin(base, src))
+        places.append((root / absolute.netloc.lower(), absolute.path))
+    elif not parts.netloc and page_file is not None and page_file.resolve().is_relative_to(root):
+        host = page_file.resolve().relative_to(root).parts  # the page's own root/<host>/
+        places += [(root / host[0], parts.path)] if len(host) > 1 else []
+    for folder, url_path in places:
+        for rel in dict.fromkeys((unquote(url_path).lstrip("/"), url_path.lstrip("/"))):
+            try:
+                real = (folder / rel).resolve()
+                if rel and real.is_relative_to(root) and real.is_file():
+                    return real
+            except (OSError, ValueError, RuntimeError):
+                continue
+    return None
