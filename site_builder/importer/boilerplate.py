@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..text import fold
-from .dates import dateline
+from .dates import dateline, first_date
 from .page import Block, Heading, Markup, Paragraph, SeeAlsoBlock
 
 # Phrases of widgets, matched on folded text of short blocks (Arabic folded: ة→ه, أ→ا …).
@@ -41,6 +41,11 @@ _END_HEADING_RE = re.compile("|".join((
 _BYLINE_RE = re.compile(r"^(?:by|par|por|von|بقلم|كتب|كتبت|كتبه|اعداد|تقرير|حرره|المحرر|مراسل)\b\s*[:：]?\s*\S",
                         re.IGNORECASE)
 _MAX_WIDGET_WORDS = 14
+_PUBLISHED_RE = re.compile(r"published|updated|posted|نشر|تحديث|publie|publicado|veroffentlicht|기사입력|发布|发表")
+_LABEL_RE = re.compile(r"^(?:图注|图片来源|图片|原标题|责任编辑|编辑|来源|出品|作者|摄影|تصوير|الصوره|صوره|المصدر|"
+                       r"photo|image|picture|credit|caption|source)\s*[:：︱|]", re.IGNORECASE)
+_BIO_RE = re.compile(r"follow (?:him|her|them|us) on|is an? (?:\w+ ){0,3}(?:reporter|correspondent|writer|editor|"
+                     r"columnist|journalist|contributor)\b|يمكنكم متابعه")
 
 
 @dataclass
@@ -81,8 +86,23 @@ def byline(block: Block, index: int, count: int, ctx: Context) -> str | None:
 
 def date_line(block: Block, index: int, count: int, ctx: Context) -> str | None:
     text = _text(block)
-    if len(text.split()) <= 16 and not isinstance(block, Heading) and dateline(text) is not None:
+    if isinstance(block, Heading) or len(text.split()) > 16:
+        return None
+    if dateline(text) is not None or (_PUBLISHED_RE.search(fold(text)) and first_date(text) is not None):
         return "dateline"
+    return None
+
+
+def labelled_credit(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    """«图注：…», «تصوير: …», "Photo: …", «原标题：…», «[责任编辑:…]»: labelled captions and credits."""
+    return "credit" if len(_text(block)) < 300 and _LABEL_RE.match(_text(block).lstrip("[(（【 ")) else None
+
+
+def author_bio(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    """The writer's bio at the end ("X is a reporter for …. Follow him on Twitter")."""
+    text = fold(_text(block))
+    if index >= count - 2 and len(text.split()) <= 45 and _BIO_RE.search(text):
+        return "bio"
     return None
 
 
@@ -110,7 +130,8 @@ def empty_heading(block: Block, index: int, count: int, ctx: Context) -> str | N
     return "heading" if isinstance(block, Heading) and index >= count - 1 else None
 
 
-RULES: tuple[Rule, ...] = (repeats_title, repeats_caption, byline, date_line, widget, links_only)
+RULES: tuple[Rule, ...] = (repeats_title, repeats_caption, byline, date_line, labelled_credit, widget, links_only,
+                           author_bio)
 
 
 def clean(blocks: list[Block], ctx: Context) -> list[Block]:

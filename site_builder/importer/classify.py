@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .dom import Element, squash, text_of
+from .dom import Element, ancestors, squash, text_of
 
 
 class NotAnArticle(Exception):
@@ -40,8 +40,9 @@ class PageSignals:
     h1s: tuple[str, ...]
     long_paragraphs: int  # paragraphs of 30 words or more in the main content
     content_words: int  # words of the main content
-    story_links: int  # distinct links whose text reads like a headline (4+ words)
+    story_links: int  # distinct links whose text reads like a headline (4+ words), whole page
     page_words: int
+    product_markup: bool = False  # schema.org Product microdata
 
 
 TextRule = Callable[[str], "str | None"]
@@ -62,7 +63,7 @@ def json_feed(text: str) -> str | None:
     head = text.lstrip("\ufeff \t\r\n")
     if not head.startswith(("{", "[")):
         return None
-    if "jsonfeed.org/version" in head[:4000]:
+    if re.search(r"jsonfeed\.org\\?/version", head[:4000]):
         return "a JSON Feed"
     try:
         json.loads(head)
@@ -110,8 +111,30 @@ def error_page(s: PageSignals) -> str | None:
 
 
 def product_page(s: PageSignals) -> str | None:
-    if (s.og_type == "product" or s.ld_types & _PRODUCT_TYPES) and not s.declared_article:
-        return "a product page (" + ("og:type product" if s.og_type == "product" else "JSON-LD Product") + ")"
+    if not s.declared_article and (s.og_type == "product" or s.ld_types & _PRODUCT_TYPES or s.product_markup):
+        return "a product page (" + ("og:type product" if s.og_type == "product" else "schema.org Product") + ")"
+    return None
+
+
+def home_page(s: PageSignals) -> str | None:
+    """The site's root address is its home page, unless the page says it is an article."""
+    path = urlsplit(s.url).path
+    root = path in ("", "/") or re.fullmatch(r"/(?:index|default|home)\.\w+", path) is not None
+    if root and s.url and not s.declared_article and s.story_links >= 5:
+        return f"looks like a home page ({s.story_links} links, {s.long_paragraphs} paragraphs)"
+    return None
+
+
+def website_page(s: PageSignals) -> str | None:
+    """og:type website and hardly any running text: a landing or front page."""
+    if s.og_type == "website" and not s.declared_article and s.long_paragraphs < 2 and s.content_words < 150:
+        return f"looks like a site's page, not an article (og:type website, {s.long_paragraphs} paragraphs)"
+    return None
+
+
+def no_text(s: PageSignals) -> str | None:
+    if not s.declared_article and s.long_paragraphs == 0 and s.content_words < 40:
+        return f"no article text ({s.content_words} words, {s.story_links} links)"
     return None
 
 
@@ -145,7 +168,8 @@ def _listing_kind(s: PageSignals) -> str:
     return "a section listing"
 
 
-PAGE_RULES: tuple[PageRule, ...] = (error_page, product_page, listing_by_schema, listing_by_structure)
+PAGE_RULES: tuple[PageRule, ...] = (error_page, product_page, listing_by_schema, home_page, listing_by_structure,
+                                     website_page, no_text)
 
 
 def check_text(text: str) -> None:
@@ -164,10 +188,13 @@ def check_page(signals: PageSignals) -> None:
 
 
 def story_links(root: Element, page_url: str) -> int:
-    """Distinct links to other pages whose text reads like a headline (four words or more)."""
+    """Distinct links to other pages whose text reads like a headline (four words or more),
+    outside the site's menus."""
     seen: set[str] = set()
     here = urlsplit(page_url).path
     for a in root.iter("a"):
+        if any(p.tag in ("nav", "header", "footer") for p in ancestors(a)):
+            continue
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")) or urlsplit(href).path == here:
             continue

@@ -48,7 +48,7 @@ _DATELINE_LABEL_RE = re.compile(
     r"^(?:تاريخ النشر|نشر في|نشر بتاريخ|نشر|اخر تحديث|تم النشر|تحديث|بتاريخ|published|posted|updated|"
     r"published on|posted on|last updated|date|publie le|mis a jour le)\s*(?:on\s*)?")
 _TIME_RE = re.compile(r"^\s*(?:at |a |-|–|\|)?\s*\d{1,2} \d{2}(?: \d{2})?(?: ?(?:am|pm|ص|م|صباحا|مساء|gmt|utc|"
-                      r"\w{3,4}t))*\s*$")
+                      r"[a-z]{2,4}t|[a-z]{3}))*\s*$")
 _URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?:/|[_-]|$)|/((?:19|20)\d{2})(\d{2})(\d{2})/")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _YEARS = range(1900, 2101)

@@ -67,9 +67,12 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     _mark_see_also_and_embeds(body)
     related = _related_cards(body)
     article_body = next((e for e in body.iter() if e.get("itemprop") == "articleBody"), None)
+    published = metadata.published(meta, headline_el)
+    links = classify.story_links(body, meta.url or mirror_url)
+    product = any("schema.org/Product" in (e.get("itemtype") or "") for e in body.iter() if isinstance(e.tag, str))
     maincontent.cut_chrome(body, frozenset(e for e in (headline_el, article_body) if e is not None))
     main = maincontent.choose(body, article_body)
-    classify.check_page(_signals(meta, title_raw, root, body, main))
+    classify.check_page(_signals(meta, title_raw, root, body, main, links, product, mirror_url))
     if not headline:
         raise SiteError("no title: no <h1>, og:title or <title>", path)
     if main is None:
@@ -88,7 +91,7 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
         warnings.append(f"{path}: no category")
     return ParsedPage(
         title=headline, summary=metadata.summary(meta, site), category=category, blocks=tuple(blocks),
-        images=tuple(media.to_images(images)), related=tuple(related), date=metadata.published(meta, main.parts[0]),
+        images=tuple(media.to_images(images)), related=tuple(related), date=published,
         warnings=tuple(warnings), image_files=tuple(files), authors=tuple(metadata.authors(meta, site) or
                                                                           _byline_names(ctx.bylines)),
         tags=tuple(metadata.tags(meta, category)), updated=metadata.updated(meta), url=meta.url or mirror_url,
@@ -106,7 +109,7 @@ def _ld_image(meta: metadata.Metadata) -> str:
 
 
 def _signals(meta: metadata.Metadata, title_raw: str, root: Element, body: Element,
-             main: maincontent.MainContent | None) -> classify.PageSignals:
+             main: maincontent.MainContent | None, links: int, product: bool, mirror_url: str) -> classify.PageSignals:
     long_paragraphs = 0
     if main is not None:
         for part in main.parts:
@@ -115,11 +118,11 @@ def _signals(meta: metadata.Metadata, title_raw: str, root: Element, body: Eleme
                 if len(own.split()) >= 30:
                     long_paragraphs += 1
     return classify.PageSignals(
-        url=meta.url, declared_article=meta.declared_article(), ld_types=meta.ld_types,
+        url=meta.url or mirror_url, declared_article=meta.declared_article(), ld_types=meta.ld_types,
         og_type=meta.first("og:type").lower(), title=title_raw,
         h1s=tuple(clean_line(text_of(h)) for h in root.iter("h1")), long_paragraphs=long_paragraphs,
-        content_words=main.words if main else 0, story_links=classify.story_links(body, meta.url),
-        page_words=len(text_of(body).split()),
+        content_words=main.words if main else 0, story_links=links,
+        page_words=len(text_of(body).split()), product_markup=product,
     )
 
 

@@ -38,7 +38,7 @@ _CHROME_RE = re.compile(
 _AROUND_RE = re.compile(
     r"meta|byline|author\w*|bio|tags?|tagcloud|keywords?|date|time|timestamp|published|caption|credit|"
     r"source|info|tools?|actions?|utility|rating|reactions?|follow|app|video\w*|gallery|slideshow|player|"
-    r"category|categories|cat|section|kicker|label|eyebrow|subscription|copyright|disclaimer|note")
+    r"category|categories|cat|kicker|label|eyebrow|subscription|copyright|disclaimer|note")
 _ALWAYS_CUT = frozenset(("nav", "form", "footer", "aside", "iframe", "header", "menu"))
 _PARAGRAPH_TAGS = frozenset(("p", "pre", "td", "blockquote", "li", "dd", "div", "section", "article", "span",
                              "font", "center", "main"))
@@ -65,7 +65,8 @@ def cut_chrome(body: Element, keep: frozenset[Element]) -> None:
     for el in elements(body):
         if el is body or el in holders:
             continue
-        if el.tag in INVISIBLE_TAGS or is_hidden(el) or el.tag in _ALWAYS_CUT or _is_chrome(el):
+        if el.tag in INVISIBLE_TAGS or is_hidden(el) or el.tag in _ALWAYS_CUT or (
+                el.tag not in ("main", "article") and _is_chrome(el)):
             doomed.append(el)
     for el in doomed:
         drop(el)
@@ -83,11 +84,12 @@ def _is_chrome(el: Element) -> bool:
     if not (chrome or around):
         return False
     length = len(text_of(el))
-    if around and length < 250:
+    positive = any(_POSITIVE_RE.fullmatch(w) for w in words)
+    if around and length < 250 and not positive:
         return True
     if not chrome:
         return False
-    if not any(_POSITIVE_RE.fullmatch(w) for w in words):
+    if not positive:
         return True
     return length < 500 or _density(el) > 0.5
 
@@ -190,12 +192,20 @@ def _with_siblings(top: Element, top_score: float, scores: dict[Element, float])
         if sibling is top or (sibling in scores and scores[sibling] * (1 - _density(sibling)) >= threshold
                               and sibling.tag not in ("ul", "ol")):
             parts.append(sibling)
+        elif sibling.tag not in ("ul", "ol", "p") and _holds_prose(sibling):
+            parts.append(sibling)
         elif sibling.tag == "p":
             text = text_of(sibling)
             if (len(text) > 80 and _density(sibling) < 0.25) or (
                     0 < len(text) <= 80 and _density(sibling) == 0 and re.search(r"[.!؟?]$", text)):
                 parts.append(sibling)
     return parts
+
+
+def _holds_prose(el: Element) -> bool:
+    """A box of running text beside the article's container (an intro, a second half)."""
+    long_paragraphs = sum(1 for p in el.iter("p") if len(text_of(p)) > 80)
+    return long_paragraphs >= 1 and _density(el) < 0.2
 
 
 def _measured(parts: list[Element]) -> MainContent:

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ..text import clean_line, fold
-from .dates import date_in_url, dateline, parse_stated
+from .dates import date_in_url, dateline, first_date, parse_stated
 from .dom import Element, ancestors, squash, text_of, tokens
 from .page import FoundDate
 
@@ -274,8 +274,10 @@ def summary(meta: Metadata, site: str) -> str:
     return ""
 
 
-def published(meta: Metadata, scope: Element | None) -> FoundDate | None:
-    """Meta tags, JSON-LD, <time>/itemprop ("meta"); a dateline near the top ("text"); the URL ("url")."""
+def published(meta: Metadata, headline: Element | None) -> FoundDate | None:
+    """Meta tags, JSON-LD, <time>/itemprop ("meta"); a dateline near the headline ("text");
+    the URL ("url"). A machine date in UTC yields to the dateline's day beside it: the
+    archive dates an article by the site's own calendar."""
     stated = [meta.first("article:published_time", "datepublished", "pubdate", "publishdate", "publish-date",
                          "og:published_time", "article.published", "dc.date.issued", "dcterms.created",
                          "sailthru.date", "parsely-pub-date", "date", "dc.date", "original-publish-date")]
@@ -284,11 +286,14 @@ def published(meta: Metadata, scope: Element | None) -> FoundDate | None:
     stated += [meta.first("article:modified_time", "og:updated_time", "datemodified")]
     stated += [_text(v) for v in meta.ld_values("dateModified")]
     day = next((d for d in map(parse_stated, filter(None, stated)) if d is not None), None)
+    line = _datelines(headline if headline is not None else meta.root)
+    if isinstance(day, dt.datetime) and line is not None and day.utcoffset() == dt.timedelta(0) \
+            and abs((day.date() - line).days) == 1:
+        return FoundDate(line, "text")
     if day is not None:
         return FoundDate(day, "meta")
-    lines = _datelines(scope if scope is not None else meta.root)
-    if lines:
-        return FoundDate(lines, "text")
+    if line is not None:
+        return FoundDate(line, "text")
     from_url = date_in_url(meta.url)
     return FoundDate(from_url, "url") if from_url else None
 
@@ -316,22 +321,33 @@ def _marked_times(root: Element, prop: str) -> list[str]:
     return found
 
 
-def _datelines(scope: Element) -> dt.date | None:
-    """The first short line near the article's top that is a date («نشر في: 24 أغسطس 2020»)."""
+def _datelines(start: Element) -> dt.date | None:
+    """The first short line from the headline on that states a date («نشر في: 24 أغسطس
+    2020», "From: Herald Sun March 13, 2015 9:00PM", «기사입력 :[ 2018-08-25 15:24 ]»)."""
     seen = 0
-    for el in scope.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+    root = start.getroottree().getroot()
+    started = start is root
+    for el in root.iter():
+        if el is start:
+            started = True
+        if not started or not isinstance(el.tag, str) or el.tag in ("script", "style", "title", "head"):
             continue
         for text in (el.text, el.tail):
             if text and text.strip():
                 seen += 1
-                if len(text.split()) <= 14:
-                    day = dateline(squash(text)) or (dateline(text_of(el)) if text is el.text else None)
-                    if day:
-                        return day
-        if seen > 60:
+                day = short_date(squash(text))
+                if day:
+                    return day
+        if seen > 80:
             break
     return None
+
+
+def short_date(text: str) -> dt.date | None:
+    """The date of a short line that is mostly a date (a label or a site's name around it)."""
+    if not text or len(text.split()) > 12 or not any(ch.isdigit() for ch in text):
+        return None
+    return dateline(text) or (first_date(text) if len(text.split()) <= 9 else None)
 
 
 def authors(meta: Metadata, site: str) -> list[str]:
@@ -349,6 +365,11 @@ def authors(meta: Metadata, site: str) -> list[str]:
         if _usable_author(name, site) and fold(name) not in {fold(c) for c in cleaned}:
             cleaned.append(name)
     return cleaned[:6]
+
+
+def clean_author(name: str) -> str:
+    """A byline's name: «بقلم: …», "By …" and surrounding punctuation gone."""
+    return _AUTHOR_PREFIX_RE.sub("", clean_line(name)).strip(" ,،:-|")
 
 
 def clean_author(name: str) -> str:

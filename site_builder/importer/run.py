@@ -34,7 +34,7 @@ from .write import body_markdown, edited_by_hand, render_file
 # Files a mirror holds beside its pages that are never article pages.
 ASSET_SUFFIXES = frozenset((
     ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".ico", ".bmp", ".css", ".js", ".mjs",
-    ".map", ".json", ".xml", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp4", ".webm", ".mp3", ".ogg",
+    ".map", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp4", ".webm", ".mp3", ".ogg",
     ".pdf", ".zip", ".gz",
 ))
 _SOURCE_RE = re.compile(r"^source:\n  path: (?P<path>.+)\n  format: .*\n  sha256: (?P<sha>[0-9a-f]{64})$",
