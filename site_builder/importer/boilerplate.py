@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..text import fold
-from .dates import dateline, first_date
+from .dates import MONTH_WORDS, dateline, first_date
 from .page import Block, Heading, Markup, Paragraph, SeeAlsoBlock
 
 # Phrases of widgets, matched on folded text of short blocks (Arabic folded: ة→ه, أ→ا …).
@@ -30,10 +30,14 @@ _WIDGET_RE = re.compile("|".join((
     r"\bmin(?:ute)?s? read\b", r"all rights reserved", r"^(?:next|previous) (?:article|story|post)", r"^copyright",
     r"^(?:leave|post|add) a (?:comment|reply)", r"^you (?:may|might) also like", r"^(?:image|photo|picture) (?:caption|copyright|source)",
     r"^(?:lire aussi|voir aussi|à lire aussi|a lire aussi|lea también|leer más)\b", r"^we (?:use|value) cookies",
+    r"^تخطى", r"^skip (?:\w+ ){0,3}(?:and continue|content|to)", r"^author\b", r"^envia tu comentario",
+    r"los comentarios publicados", 
+    r"^play right from this page", r"^your video will play", r"^powered by\b", r"^(?:اقرا|شاهد) ايضا$",
 )))
 _END_HEADING_RE = re.compile("|".join((
     r"^(?:اخبار|مواضيع|مقالات|موضوعات) (?:ذات صله|متعلقه|مشابهه|مرتبطه)$", r"^(?:اقرا|شاهد) (?:ايضا|كذلك)$",
-    r"^(?:قد يهمك|ننصحك بقراءه|الاكثر قراءه|الاكثر مشاهده|التعليقات|تعليقات|اخبار اخرى|المزيد من الاخبار)$",
+    r"^(?:قد يهمك|ننصحك بقراءه|الاكثر قراءه|الاكثر مشاهده|التعليقات|تعليقات|اخبار اخرى|المزيد من الاخبار|"
+    r"الاخبار الرءيسيه|اخترنا لكم|اخبار ذات علاقه|مقالات ذات صله|شاهد ايضا|اقرا ايضا|الحلقات|روابط ذات صله)$",
     r"^(?:related|related (?:stories|articles|news|content|coverage|topics)|more (?:stories|news|on this story)|"
     r"read more|comments?|most (?:read|popular|viewed)|you may also like|recommended|trending|also read|"
     r"top stories|latest news|more from \w+)$",
@@ -41,10 +45,14 @@ _END_HEADING_RE = re.compile("|".join((
 _BYLINE_RE = re.compile(r"^(?:by|par|por|von|بقلم|كتب|كتبت|كتبه|اعداد|تقرير|حرره|المحرر|مراسل)\b\s*[:：]?\s*\S",
                         re.IGNORECASE)
 _MAX_WIDGET_WORDS = 14
+_LINK_RE = re.compile(r"\[(?:\\.|[^\]\\])*\]\([^)]*\)")
+_DATE_WORDS = frozenset((*MONTH_WORDS, "قبل", "ساعه", "ساعات", "دقيقه", "دقاءق", "واحده", "يوم", "ايام", "am", "pm",
+                         "ago", "hours", "hour", "minutes", "min", "mins", "ص", "م"))
 _PUBLISHED_RE = re.compile(r"published|updated|posted|نشر|تحديث|publie|publicado|veroffentlicht|기사입력|发布|发表")
 _LABEL_RE = re.compile(r"^(?:图注|图片来源|图片|原标题|责任编辑|编辑|来源|出品|作者|摄影|تصوير|الصوره|صوره|المصدر|"
                        r"photo|image|picture|credit|caption|source)\s*[:：︱|]", re.IGNORECASE)
-_BIO_RE = re.compile(r"follow (?:him|her|them|us) on|is an? (?:\w+ ){0,3}(?:reporter|correspondent|writer|editor|"
+_BIO_RE = re.compile(r"^(?:reporting by|additional reporting by|editing by|writing by|compiled by)\b|"
+                     r"follow (?:him|her|them|us) on|is an? (?:\w+ ){0,3}(?:reporter|correspondent|writer|editor|"
                      r"columnist|journalist|contributor)\b|يمكنكم متابعه")
 
 
@@ -101,7 +109,7 @@ def labelled_credit(block: Block, index: int, count: int, ctx: Context) -> str |
 def author_bio(block: Block, index: int, count: int, ctx: Context) -> str | None:
     """The writer's bio at the end ("X is a reporter for …. Follow him on Twitter")."""
     text = fold(_text(block))
-    if index >= count - 2 and len(text.split()) <= 45 and _BIO_RE.search(text):
+    if index >= count - 4 and len(text.split()) <= 60 and _BIO_RE.search(text):
         return "bio"
     return None
 
@@ -120,10 +128,24 @@ def links_only(block: Block, index: int, count: int, ctx: Context) -> str | None
     markdown = block.markdown if isinstance(block, (Paragraph, Markup)) else ""
     if not markdown or "](" not in markdown:
         return None
-    outside = re.sub(r"\[[^\]]*\]\([^)]*\)", "", markdown)
+    outside = _LINK_RE.sub("", markdown)
     outside = re.sub(r"^\s*(?:[-*]|\d+\.)\s*", "", outside, flags=re.MULTILINE)
-    leftover = fold(outside).split()
-    return "links" if len(leftover) <= 2 and len(_text(block).split()) <= 40 else None
+    leftover = _without_dates(fold(outside)).split()
+    is_list = isinstance(block, Markup) and block.markdown.lstrip().startswith(("- ", "1. "))
+    return "links" if len(leftover) <= 2 and (is_list or len(_text(block).split()) <= 40) else None
+
+
+def dates_only(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    """A line or list of dates and times alone (the dates of teasers whose links were cut)."""
+    text = fold(_text(block))
+    if sum(ch.isdigit() for ch in text) >= 2 and len(_without_dates(text).split()) <= 1:
+        return "dates"
+    return None
+
+
+def _without_dates(folded: str) -> str:
+    words = [w for w in folded.split() if not w.isdigit() and w not in _DATE_WORDS]
+    return " ".join(words)
 
 
 def empty_heading(block: Block, index: int, count: int, ctx: Context) -> str | None:
@@ -131,7 +153,7 @@ def empty_heading(block: Block, index: int, count: int, ctx: Context) -> str | N
 
 
 RULES: tuple[Rule, ...] = (repeats_title, repeats_caption, byline, date_line, labelled_credit, widget, links_only,
-                           author_bio)
+                           dates_only, author_bio)
 
 
 def clean(blocks: list[Block], ctx: Context) -> list[Block]:

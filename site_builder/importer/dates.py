@@ -33,6 +33,7 @@ _MONTH_NAMES = {
     12: ("ديسمبر", "كانون الأول", "دجنبر", "december", "dec", "décembre", "decembre", "diciembre", "dezember"),
 }
 _MONTHS = {fold(name): num for num, names in _MONTH_NAMES.items() for name in names}
+MONTH_WORDS = frozenset(w for m in _MONTHS for w in m.split())
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 # «18 فبراير 2025», «28 اب اغسطس 2013» (after folding: the slash is gone), «20 nov 2019».
 _DAY_MONTH_YEAR_RE = re.compile(

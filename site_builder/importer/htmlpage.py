@@ -61,7 +61,7 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     site = metadata.site_name(meta)
     base = metadata.base_url(root, meta.url, mirror_url)
     pictures = media.pictures(root, base)
-    headline, title_raw = metadata.title(meta, site or SITE_NAME)
+    headline, title_raw = metadata.title(meta, site or SITE_NAME, host_of(meta.url or mirror_url))
     headline_el = next((h for h in root.iter("h1") if clean_line(text_of(h)) == headline), None)
     body = dom.body_of(root)
     _mark_see_also_and_embeds(body)

@@ -113,7 +113,7 @@ def choose(body: Element, favoured: Element | None = None) -> MainContent | None
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:8]
     final = {el: scores[el] * (1 - _density(el)) for el in ranked}
     top = max(final, key=final.__getitem__)
-    top = _climb(top, final)
+    top = _unwrap(_climb(top, final))
     parts = _with_siblings(top, final.get(top, 0.0), scores)
     return _measured(parts)
 
@@ -177,6 +177,16 @@ def _climb(top: Element, final: dict[Element, float]) -> Element:
         parent = parent.getparent() if parent is not None else None
         if parent is None or parent not in final:
             break
+    return top
+
+
+def _unwrap(top: Element) -> Element:
+    """Up through wrappers that add no text of their own, to the level where the article's
+    other parts are siblings (a body split in several boxes around adverts)."""
+    length = len(text_of(top))
+    parent = top.getparent()
+    while parent is not None and parent.tag not in ("html", "body") and len(text_of(parent)) <= length * 1.15 + 20:
+        top, parent = parent, parent.getparent()
     return top
 
 

@@ -212,10 +212,18 @@ def _stem(url: str) -> str:
 
 
 def _same_picture(a: str, b: str) -> bool:
+    """One picture in two sizes: the same file name, or the same long id in both names
+    (`1044423427_0:0:3000:1688_1000x0.jpg` and `1044423427_480x0.jpg`)."""
     if a == b:
         return True
     stem_a, stem_b = _stem(a), _stem(b)
-    return bool(stem_a) and len(stem_a) >= 5 and stem_a == stem_b
+    if stem_a and len(stem_a) >= 5 and stem_a == stem_b:
+        return True
+    ids_a = set(_ID_RE.findall(stem_a))
+    return bool(ids_a & set(_ID_RE.findall(stem_b)))
+
+
+_ID_RE = re.compile(r"(?<![0-9a-f])(?:\d{8,}|[0-9a-f]{16,})(?![0-9a-f])")
 
 
 # --- the mirror's copies --------------------------------------------------------------------------------

@@ -161,18 +161,23 @@ def base_url(root: Element, page_url: str, mirror_url: str) -> str:
 
 # --- title ---------------------------------------------------------------------------------------------
 
-def title(meta: Metadata, site_name: str) -> tuple[str, str]:
+def title(meta: Metadata, site_name: str, host: str = "") -> tuple[str, str]:
     """The headline, and the <title> as written (for learning the site's suffix)."""
+    label = host.lower().removeprefix("www.").split(".")[0] if host else ""
+    names = frozenset(n for n in (label,) if len(n) >= 3)
     raw_title = next((squash(t.text_content()) for t in meta.root.iter("title") if not _in_svg(t)), "")
     stated = [meta.first("og:title", "twitter:title"), _text(next(meta.ld_values("headline"), "")),
               meta.first("title", "dc.title", "sailthru.title", "parsely-title")]
     stated = [clean_line(s) for s in stated if clean_line(s)]
     references = [*stated, clean_line(raw_title)]
-    for h1 in _headline_candidates(meta.root, site_name):
+    h1s = list(_headline_candidates(meta.root, site_name))
+    for h1 in h1s:
         if not references or any(_close(h1, ref) for ref in references):
             return h1, raw_title
+    if len(h1s) == 1 and len(h1s[0].split()) >= 3:
+        return h1s[0], raw_title  # the one headline the page shows, though its metadata says otherwise
     for value in [*stated, clean_line(raw_title)]:
-        cleaned = strip_suffix(value, site_name)
+        cleaned = strip_suffix(value, site_name, names)
         if cleaned and fold(cleaned) != fold(site_name):
             return cleaned, raw_title
     return "", raw_title
@@ -286,7 +291,10 @@ def published(meta: Metadata, headline: Element | None) -> FoundDate | None:
     stated += [meta.first("article:modified_time", "og:updated_time", "datemodified")]
     stated += [_text(v) for v in meta.ld_values("dateModified")]
     day = next((d for d in map(parse_stated, filter(None, stated)) if d is not None), None)
-    line = _datelines(headline if headline is not None else meta.root)
+    near = headline
+    for _ in range(2):  # the dateline may stand just before the headline in its box
+        near = near.getparent() if near is not None and near.getparent() is not None else near
+    line = _datelines(near if near is not None else meta.root)
     if isinstance(day, dt.datetime) and line is not None and day.utcoffset() == dt.timedelta(0) \
             and abs((day.date() - line).days) == 1:
         return FoundDate(line, "text")
