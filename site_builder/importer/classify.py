@@ -43,6 +43,8 @@ class PageSignals:
     story_links: int  # distinct links whose text reads like a headline (4+ words), whole page
     page_words: int
     product_markup: bool = False  # schema.org Product microdata
+    headings: int = 0  # h2–h4 of the page
+    linked_headings: int = 0  # of those, the ones that are links to other pages (teasers)
 
 
 TextRule = Callable[[str], "str | None"]
@@ -95,7 +97,8 @@ def robots(text: str) -> str | None:
 
 TEXT_RULES: tuple[TextRule, ...] = (feed, json_feed, sitemap, robots, other_xml)
 
-_ERROR_RE = re.compile(r"\b404\b|not found|page introuvable|error \d{3}|غير موجود|لم يتم العثور|الصفحه المطلوبه|"
+_ERROR_RE = re.compile(r"\b404\b|\b403\b|\b500\b|not found|page introuvable|error \d{3}|httperror|\w+error at /|"
+                       r"internal server error|forbidden|something (?:has gone|went) wrong|غير موجود|لم يتم العثور|الصفحه المطلوبه|"
                        r"خطا 404|page not available|no longer available", re.IGNORECASE)
 _LISTING_TYPES = frozenset(("CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"))
 _PRODUCT_TYPES = frozenset(("Product", "Offer", "AggregateOffer"))
@@ -105,7 +108,7 @@ _TAG_PATH_RE = re.compile(r"/(?:tags?|topics?|authors?|author|category|categorie
 
 def error_page(s: PageSignals) -> str | None:
     heads = " ".join((s.title, *s.h1s[:2]))
-    if _ERROR_RE.search(heads) and s.long_paragraphs < 3 and not s.declared_article:
+    if _ERROR_RE.search(heads) and (s.long_paragraphs == 0 or (s.long_paragraphs < 3 and not s.declared_article)):
         return f"looks like an error page («{squash(heads)[:60]}»)"
     return None
 
@@ -145,6 +148,15 @@ def listing_by_schema(s: PageSignals) -> str | None:
     return None
 
 
+def listing_by_teasers(s: PageSignals) -> str | None:
+    """Most headings are links to other pages: teasers, as on a section or tag page."""
+    if s.declared_article or s.linked_headings < 8 or s.linked_headings < 0.6 * s.headings:
+        return None
+    if s.long_paragraphs < s.linked_headings and (not s.h1s or s.long_paragraphs < 3):
+        return f"looks like {_listing_kind(s)} ({s.linked_headings} of {s.headings} headings link to other pages)"
+    return None
+
+
 def listing_by_structure(s: PageSignals) -> str | None:
     """Many headline links and little running text: a home page, section, tag or blog front page."""
     few_paragraphs = s.long_paragraphs < 3 or s.content_words < 150
@@ -168,8 +180,8 @@ def _listing_kind(s: PageSignals) -> str:
     return "a section listing"
 
 
-PAGE_RULES: tuple[PageRule, ...] = (error_page, product_page, listing_by_schema, home_page, listing_by_structure,
-                                     website_page, no_text)
+PAGE_RULES: tuple[PageRule, ...] = (error_page, product_page, listing_by_schema, home_page, listing_by_teasers,
+                                     listing_by_structure, website_page, no_text)
 
 
 def check_text(text: str) -> None:
@@ -185,6 +197,20 @@ def check_page(signals: PageSignals) -> None:
         reason = rule(signals)
         if reason:
             raise NotAnArticle(reason)
+
+
+def headings(root: Element) -> tuple[int, int]:
+    """(h2–h4 count, how many of them are links to other pages)."""
+    total = linked = 0
+    for h in root.iter("h2", "h3", "h4"):
+        text = text_of(h)
+        if not text:
+            continue
+        total += 1
+        links = [a for a in h.iter("a") if (a.get("href") or "").strip() not in ("", "#")]
+        if links and sum(len(text_of(a)) for a in links) >= 0.8 * len(text):
+            linked += 1
+    return total, linked
 
 
 def story_links(root: Element, page_url: str) -> int:

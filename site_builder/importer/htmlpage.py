@@ -69,10 +69,11 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     article_body = next((e for e in body.iter() if e.get("itemprop") == "articleBody"), None)
     published = metadata.published(meta, headline_el)
     links = classify.story_links(body, meta.url or mirror_url)
+    heads = classify.headings(body)
     product = any("schema.org/Product" in (e.get("itemtype") or "") for e in body.iter() if isinstance(e.tag, str))
     maincontent.cut_chrome(body, frozenset(e for e in (headline_el, article_body) if e is not None))
     main = maincontent.choose(body, article_body)
-    classify.check_page(_signals(meta, title_raw, root, body, main, links, product, mirror_url))
+    classify.check_page(_signals(meta, title_raw, root, body, main, links, product, mirror_url, heads))
     if not headline:
         raise SiteError("no title: no <h1>, og:title or <title>", path)
     if main is None:
@@ -81,6 +82,8 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     ctx = boilerplate.Context(headline, captions)
     blocks = boilerplate.clean(Converter(base).convert(main.parts), ctx)
     if not any(isinstance(b, (Paragraph, Markup)) and b.text for b in blocks):
+        if not meta.declared_article():
+            raise classify.NotAnArticle("no article text left once menus and teasers are set aside")
         raise SiteError("no body text", path, main.parts[0].sourceline if main.parts else None)
     category = metadata.category(meta, headline)
     images = media.lead_and_figures(pictures, meta.first("og:image", "twitter:image", "twitter:image:src")
@@ -109,7 +112,8 @@ def _ld_image(meta: metadata.Metadata) -> str:
 
 
 def _signals(meta: metadata.Metadata, title_raw: str, root: Element, body: Element,
-             main: maincontent.MainContent | None, links: int, product: bool, mirror_url: str) -> classify.PageSignals:
+             main: maincontent.MainContent | None, links: int, product: bool, mirror_url: str,
+             heads: tuple[int, int]) -> classify.PageSignals:
     long_paragraphs = 0
     if main is not None:
         for part in main.parts:
@@ -122,7 +126,7 @@ def _signals(meta: metadata.Metadata, title_raw: str, root: Element, body: Eleme
         og_type=meta.first("og:type").lower(), title=title_raw,
         h1s=tuple(clean_line(text_of(h)) for h in root.iter("h1")), long_paragraphs=long_paragraphs,
         content_words=main.words if main else 0, story_links=links,
-        page_words=len(text_of(body).split()), product_markup=product,
+        page_words=len(text_of(body).split()), product_markup=product, headings=heads[0], linked_headings=heads[1],
     )
 
 
