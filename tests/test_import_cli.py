@@ -96,7 +96,8 @@ def test_no_temp_files_are_left_behind(tmp_path):
                              for i in range(5)})
     out = tmp_path / "content"
     run_cli("import", str(src), "--out", str(out))
-    assert sorted(p.suffix for p in out.iterdir()) == [".md"] * 5
+    names = sorted(p.name for p in out.iterdir())
+    assert names[0] == ".import-state.json" and [n[-3:] for n in names[1:]] == [".md"] * 5
 
 
 def test_bundled_content_is_what_the_demo_mirror_imports_to(tmp_path):

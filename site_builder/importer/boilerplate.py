@@ -86,7 +86,8 @@ def repeats_caption(block: Block, index: int, count: int, ctx: Context) -> str |
 def byline(block: Block, index: int, count: int, ctx: Context) -> str | None:
     text = _text(block)
     near_edge = index < 4 or index >= count - 3
-    if near_edge and isinstance(block, Paragraph) and len(text.split()) <= 9 and _BYLINE_RE.match(fold(text)):
+    if near_edge and isinstance(block, Paragraph) and len(text.split()) <= 7 and _BYLINE_RE.match(fold(text)) \
+            and not text.rstrip().endswith((".", "!", "?", "؟")):
         ctx.bylines.append(text)
         return "byline"
     return None

@@ -17,14 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..errors import SiteError
 from .dom import Element, ancestors, squash, text_of
 
 
-class NotAnArticle(Exception):
-    """A file that is not an article page; `reason` says what it looks like."""
+class NotAnArticle(SiteError):
+    """A file that is not an article page; `reason` says what it looks like. The import
+    counts it as skipped, not failed."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: str, path: str | None = None) -> None:
+        super().__init__(reason, path)
         self.reason = reason
 
 
@@ -136,8 +138,8 @@ def website_page(s: PageSignals) -> str | None:
 
 
 def no_text(s: PageSignals) -> str | None:
-    if not s.declared_article and s.long_paragraphs == 0 and s.content_words < 40:
-        return f"no article text ({s.content_words} words, {s.story_links} links)"
+    if not s.declared_article and s.long_paragraphs == 0 and s.content_words < 8:
+        return f"no body text: no article here ({s.content_words} words, {s.story_links} links)"
     return None
 
 
@@ -150,7 +152,11 @@ def listing_by_schema(s: PageSignals) -> str | None:
 
 def listing_by_teasers(s: PageSignals) -> str | None:
     """Most headings are links to other pages: teasers, as on a section or tag page."""
-    if s.declared_article or s.linked_headings < 8 or s.linked_headings < 0.6 * s.headings:
+    if s.declared_article or s.linked_headings < 0.6 * s.headings:
+        return None
+    if s.linked_headings >= 3 and not s.h1s and s.long_paragraphs == 0:
+        return f"looks like {_listing_kind(s)} ({s.linked_headings} headings link to other pages, no paragraph)"
+    if s.linked_headings < 8:
         return None
     if s.long_paragraphs < s.linked_headings and (not s.h1s or s.long_paragraphs < 3):
         return f"looks like {_listing_kind(s)} ({s.linked_headings} of {s.headings} headings link to other pages)"
@@ -192,11 +198,11 @@ def check_text(text: str) -> None:
             raise NotAnArticle(reason)
 
 
-def check_page(signals: PageSignals) -> None:
+def check_page(signals: PageSignals, path: str = "") -> None:
     for rule in PAGE_RULES:
         reason = rule(signals)
         if reason:
-            raise NotAnArticle(reason)
+            raise NotAnArticle(reason, path or None)
 
 
 def headings(root: Element) -> tuple[int, int]:

@@ -68,14 +68,19 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     related = _related_cards(body)
     article_body = next((e for e in body.iter() if e.get("itemprop") == "articleBody"), None)
     published = metadata.published(meta, headline_el)
+    category = metadata.category(meta, headline)
+    summary, lead = metadata.summary(meta, site or SITE_NAME), metadata.lead_element(body)
+    if lead is not None and (not summary or fold(text_of(lead)) == fold(summary)):
+        summary = summary or clean_line(text_of(lead))
+        dom.drop(lead)
     links = classify.story_links(body, meta.url or mirror_url)
     heads = classify.headings(body)
     product = any("schema.org/Product" in (e.get("itemtype") or "") for e in body.iter() if isinstance(e.tag, str))
     maincontent.cut_chrome(body, frozenset(e for e in (headline_el, article_body) if e is not None))
     main = maincontent.choose(body, article_body)
-    classify.check_page(_signals(meta, title_raw, root, body, main, links, product, mirror_url, heads))
     if not headline:
         raise SiteError("no title: no <h1>, og:title or <title>", path)
+    classify.check_page(_signals(meta, title_raw, root, body, main, links, product, mirror_url, heads), path)
     if main is None:
         raise SiteError("no body text", path)
     captions = media.caption_texts(pictures)
@@ -83,17 +88,20 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     blocks = boilerplate.clean(Converter(base).convert(main.parts), ctx)
     if not any(isinstance(b, (Paragraph, Markup)) and b.text for b in blocks):
         if not meta.declared_article():
-            raise classify.NotAnArticle("no article text left once menus and teasers are set aside")
+            raise classify.NotAnArticle("no body text left once menus and teasers are set aside", path)
         raise SiteError("no body text", path, main.parts[0].sourceline if main.parts else None)
-    category = metadata.category(meta, headline)
     images = media.lead_and_figures(pictures, meta.first("og:image", "twitter:image", "twitter:image:src")
                                     or _ld_image(meta), headline_el, main.parts, base)
-    files = [media.local_file(p.url, None, page_file, mirror_root) for p in images]
+    files = [(media.local_file(p.raw, base, page_file, mirror_root) if p.raw else None)
+             or media.local_file(p.url, None, page_file, mirror_root) for p in images]
     warnings = [f"{path}: the article text is uncertain: {main.uncertain}"] if main.uncertain else []
+    warnings += [f"{path}: broken JSON-LD left out"] * meta.broken_ld
+    warnings += [f"{path}:{p.element.sourceline}: figure without a caption" for p in images
+                 if not p.caption and p.element.getparent() is not None]
     if not category:
         warnings.append(f"{path}: no category")
     return ParsedPage(
-        title=headline, summary=metadata.summary(meta, site), category=category, blocks=tuple(blocks),
+        title=headline, summary=summary, category=category, blocks=tuple(blocks),
         images=tuple(media.to_images(images)), related=tuple(related), date=published,
         warnings=tuple(warnings), image_files=tuple(files), authors=tuple(metadata.authors(meta, site) or
                                                                           _byline_names(ctx.bylines)),
@@ -168,6 +176,8 @@ def _related_cards(body: Element) -> list[RelatedItem]:
                 break
             following.append(sibling)
         zones.append([heading, *following])
+    order = {el: n for n, el in enumerate(body.iter())}
+    zones.sort(key=lambda zone: order.get(zone[0], 0))
     known = {fold(c) for c in MENU}
     items: dict[str, RelatedItem] = {}
     for zone in zones:
@@ -183,7 +193,7 @@ def _related_cards(body: Element) -> list[RelatedItem]:
 def _cards(zone: Element, known: set[str]) -> list[RelatedItem]:
     if zone.tag in HEADINGS:
         return []
-    titles = [h for h in zone.iter("h2", "h3", "h4", "h5") if _card_title(h, known)]
+    titles = [h for h in zone.iter("h2", "h3", "h4", "h5") if _card_title(h, known) and not _box_heading(h, zone)]
     if not titles:
         titles = [a for a in zone.iter("a") if _card_title(a, known) and len(text_of(a).split()) >= 3
                   and not any(_CARD_CATEGORY_TOKEN_RE.fullmatch(t) for t in tokens(a))]
@@ -203,6 +213,12 @@ def _cards(zone: Element, known: set[str]) -> list[RelatedItem]:
         img = next(card.iter("img"), None)
         cards.append(RelatedItem(title, summary, category, clean_line(img.get("alt") or "") if img is not None else ""))
     return cards
+
+
+def _box_heading(heading: Element, zone: Element) -> bool:
+    """The box's own heading («قد يهمك»): first in the box, with no link, picture or text of a card."""
+    first = next((c for c in zone if isinstance(c.tag, str)), None)
+    return heading is first and heading.find(".//a") is None and heading.find(".//img") is None
 
 
 def _card_title(el: Element, known: set[str]) -> bool:

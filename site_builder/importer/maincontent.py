@@ -109,13 +109,19 @@ def choose(body: Element, favoured: Element | None = None) -> MainContent | None
                 scores[holder] = _initial(holder, favoured)
             scores[holder] += points / (1 if level == 0 else 2 if level == 1 else level * 3)
     if not scores:
-        return None
+        return _whole(body)
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:8]
     final = {el: scores[el] * (1 - _density(el)) for el in ranked}
     top = max(final, key=final.__getitem__)
     top = _unwrap(_climb(top, final))
     parts = _with_siblings(top, final.get(top, 0.0), scores)
     return _measured(parts)
+
+
+def _whole(body: Element) -> MainContent | None:
+    """A page too short to score (a few short paragraphs): its <article>, <main> or body."""
+    holder = next((e for tag in ("article", "main") for e in body.iter(tag)), body)
+    return _measured([holder]) if text_of(holder) else None
 
 
 def _holders(el: Element, body: Element) -> list[Element]:

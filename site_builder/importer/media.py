@@ -43,6 +43,7 @@ class Picture:
     caption: str
     credit: str
     width: int
+    raw: str = ""  # the address as the page wrote it (relative in a wget --convert-links mirror)
 
 
 def pictures(root: Element, base: str) -> list[Picture]:
@@ -53,7 +54,8 @@ def pictures(root: Element, base: str) -> list[Picture]:
         if not url or _not_a_photo(img, url):
             continue
         caption, credit = _caption(img)
-        found.append(Picture(img, url, clean_line(img.get("alt") or ""), caption, credit, _width(img)))
+        found.append(Picture(img, url, clean_line(img.get("alt") or ""), caption, credit, _width(img),
+                             _real_src(img, "")))
     for noscript in root.iter("noscript"):  # lazy pages keep the real <img> only here
         inner = (noscript.text or "").strip()
         if "<img" in inner and not any(p.element in noscript.iterdescendants() for p in found):
@@ -81,7 +83,8 @@ def lead_and_figures(found: list[Picture], og_image: str, headline: Element | No
         lead = Picture(lxml_html.Element("img"), og, "", "", "", 0)
     ordered = [lead] if lead else []
     for picture in inside:
-        if all(not _same_picture(picture.url, o.url) for o in ordered):
+        if picture is not lead and (picture.element is not lead.element if lead else True) and not (
+                lead is not None and lead is not inside[0] and _same_picture(picture.url, lead.url)):
             ordered.append(picture)
     return ordered
 

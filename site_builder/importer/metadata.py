@@ -42,6 +42,7 @@ class Metadata:
     meta: dict[str, list[str]] = field(default_factory=dict)
     ld: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
+    broken_ld: int = 0  # JSON-LD scripts that could not be read
 
     def first(self, *keys: str) -> str:
         for key in keys:
@@ -79,20 +80,21 @@ def read(root: Element) -> Metadata:
             found.meta.setdefault(key.strip().lower(), []).append(html.unescape(content))
     for script in root.iter("script"):
         if "ld+json" in (script.get("type") or "").lower():
-            _json_ld(script.text_content(), found.ld)
+            found.broken_ld += not _json_ld(script.text_content(), found.ld)
     found.url = _page_url(root, found)
     return found
 
 
-def _json_ld(raw: str, into: list[dict[str, Any]]) -> None:
+def _json_ld(raw: str, into: list[dict[str, Any]]) -> bool:
     raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip().removeprefix("//<![CDATA[")
     raw = raw.removesuffix("//]]>")
     for attempt in (raw, re.sub(r",\s*([}\]])", r"\1", raw)):
         try:
             _flatten(json.loads(attempt, strict=False), into)
-            return
+            return True
         except (ValueError, RecursionError):
             continue
+    return False
 
 
 def _flatten(data: object, into: list[dict[str, Any]], depth: int = 0) -> None:
@@ -421,12 +423,38 @@ def tags(meta: Metadata, category: str) -> list[str]:
     return found[:20]
 
 
+_LEAD_TOKEN_RE = re.compile(r"lead|standfirst|excerpt|intro|dek|strapline|subtitle|summary|teaser|sapo|chapeau")
+_CATEGORY_LABEL_RE = re.compile(r"^\s*(?:التصنيف|القسم|التصنيفات)\s*[:：]\s*(?P<name>.+)$")
+_CATEGORY_TOKEN_RE = re.compile(r"categor\w*|section|kicker|rubri\w*|eyebrow")
+
+
+def lead_element(body: Element) -> Element | None:
+    """A standfirst the page marks by class («lead», «standfirst», «excerpt»), a leaf of text."""
+    for el in body.iter("p", "div", "h2", "h3", "span", "strong"):
+        if any(_LEAD_TOKEN_RE.fullmatch(t) for t in tokens(el)) and el.find(".//p") is None \
+                and el.find(".//div") is None and 20 <= len(text_of(el)) <= 600:
+            return el
+    return None
+
+
 def category(meta: Metadata, headline: str) -> str:
     stated = clean_line(meta.first("article:section", "section", "parsely-section", "category", "cxenseparse:section"))
     stated = stated or clean_line(_text(next(meta.ld_values("articleSection"), "")))
     if stated and "," not in stated and len(stated) <= 60:
         return stated
-    return _breadcrumb(meta, headline) or _category_link(meta.root)
+    return _breadcrumb(meta, headline) or _category_link(meta.root) or _category_marked(meta.root)
+
+
+def _category_marked(root: Element) -> str:
+    """An «التصنيف: …» line, or a short element whose class says category or section."""
+    for el in root.iter("p", "span", "div", "li", "a"):
+        text = clean_line(text_of(el))
+        match = _CATEGORY_LABEL_RE.match(text) if len(text) < 80 else None
+        if match:
+            return clean_line(match.group("name"))
+        if any(_CATEGORY_TOKEN_RE.fullmatch(t) for t in tokens(el)) and 0 < len(text.split()) <= 4:
+            return text
+    return ""
 
 
 def _breadcrumb(meta: Metadata, headline: str) -> str:
@@ -438,10 +466,12 @@ def _breadcrumb(meta: Metadata, headline: str) -> str:
                 return usable[-1]
     for el in meta.root.iter():
         if isinstance(el.tag, str) and any(t.startswith("breadcrumb") for t in tokens(el)):
-            crumbs = [clean_line(text_of(a)) for a in el.iter("a")]
-            usable = [c for c in crumbs if c and fold(c) not in _HOME_WORDS and not _close(c, headline)]
-            if usable:
-                return usable[-1]
+            links = [a for a in el.iter("a") if clean_line(text_of(a))]
+            tagged = [clean_line(text_of(a)) for a in links if "tag" in (a.get("rel") or "").split()]
+            crumbs = [clean_line(text_of(a)) for a in links]
+            usable = [c for c in crumbs if fold(c) not in _HOME_WORDS and not _close(c, headline)]
+            if tagged or usable:
+                return (tagged or usable)[-1]
     return ""
 
 

@@ -47,10 +47,10 @@ class Read:
 
 
 def read_all(sources: list[SourceFile], existing: ExistingFiles, state: ImportState,
-             progress: Callable[[int, int], None] | None) -> list[Read]:
-    """Every source read, in the sources' order."""
+             progress: Callable[[int, int], None] | None, force: bool = False) -> list[Read]:
+    """Every source read, in the sources' order (with `force`, even those the state knows)."""
     jobs = jobs_wanted()
-    work = [(s, existing, state) for s in sources]
+    work = [(s, existing, state, force) for s in sources]
     results: list[Read] = []
     if jobs < 2 or len(sources) < _MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         for item in work:
@@ -66,8 +66,8 @@ def read_all(sources: list[SourceFile], existing: ExistingFiles, state: ImportSt
     return results
 
 
-def _read(item: tuple[SourceFile, ExistingFiles, ImportState]) -> Read:
-    source, existing, state = item
+def _read(item: tuple[SourceFile, ExistingFiles, ImportState, bool]) -> Read:
+    source, existing, state, force = item
     from .run import parse_source
 
     try:
@@ -75,7 +75,7 @@ def _read(item: tuple[SourceFile, ExistingFiles, ImportState]) -> Read:
     except OSError as err:
         return Read(source, "", error=Problem("error", err.strerror or str(err), str(source.path)))
     sha = hashlib.sha256(raw).hexdigest()
-    known = state.unchanged(source.key, sha)
+    known = None if force else state.unchanged(source.key, sha)
     if known is not None and (known.skip or existing.find(source.key, sha) is not None):
         return Read(source, sha, skip=known.skip, traits=known.traits)
     try:

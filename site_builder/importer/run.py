@@ -111,7 +111,7 @@ def import_sources(args: list[Path], options: ImportOptions, progress: Progress 
     remove_stale_temps(options.out)  # a killed import's half-written files
     existing = _existing_files(options.out)
     state = ImportState.load(options.out)
-    reads = read_all(sources, existing, state, progress)
+    reads = read_all(sources, existing, state, progress, options.force)
     knowledge = sitewide.SiteKnowledge()
     for read in reads:
         if read.traits is not None:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from ..text import clean_block, clean_line, see_also_title
+from ..text import clean_block, clean_line, fold, see_also_title
 from .dom import HEADINGS, Element, squash, text_of
 from .page import Block, Heading, Markup, Paragraph, SeeAlsoBlock
 from .write import escape_block_start, escape_inline
@@ -105,7 +105,7 @@ class Converter:
                     run.append(_text_piece(child.tail))
             if run:
                 pending.append(("run", run))
-            stack.extend(reversed(pending))
+            stack.extend(reversed([_loose(p) for p in pending]))
 
     def _leaf(self, el: Element) -> bool:
         """Handle an element that is one block; False for a container to walk into."""
@@ -290,6 +290,13 @@ class Converter:
         return url if scheme in _SAFE_SCHEMES or (not scheme and not self.base) else ""
 
 
+def _loose(item: Element | tuple[str, list[tuple[str, str]]]) -> Element | tuple[str, list[tuple[str, str]]]:
+    """Loose text between blocks: each <br> ends a paragraph (no <p> says otherwise)."""
+    if isinstance(item, tuple):
+        return item[0], [("\n\n", " ") if piece[0] == "\n" else piece for piece in item[1]]
+    return item
+
+
 def _text_piece(text: str) -> tuple[str, str]:
     text = re.sub(r"[ \t\r\n\f\v]+", " ", text)
     return escape_inline(text), text
@@ -396,9 +403,9 @@ def see_also_of(el: Element) -> str | None:
     if len(text) > 300:
         return None
     title = see_also_title(text)
-    if title is None:
+    if title is None and not fold(text).startswith(("شاهد ايضا ", "اقرا ايضا ")):
         return None
     linked = list(dict.fromkeys(t for t in (text_of(a) for a in el.iter("a")) if t and see_also_title(t) is None))
     if len(linked) > 1:
         return None
-    return clean_line(linked[0]) if linked else title
+    return clean_line(linked[0]) if linked else title or None
