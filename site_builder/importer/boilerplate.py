@@ -23,15 +23,18 @@ from .page import Block, Heading, Markup, Paragraph, SeeAlsoBlock
 _WIDGET_RE = re.compile("|".join((
     r"^(?:اضف|أضف|اترك|اكتب) (?:تعليق|تعليقا|رد)", r"تعليقات? (?:القراء|الزوار)", r"سياسه التعليقات",
     r"^(?:شارك|شاركوا|مشاركه)(?: (?:الخبر|المقال|هذا|عبر|على))?\b", r"^تابعونا", r"^تابعوا", r"^(?:اقرا|شاهد) المزيد",
-    r"^للمزيد", r"^اضغط هنا", r"^انقر هنا", r"^اشترك", r"^حمل تطبيق", r"^(?:التالي|السابق)$", r"^المقال (?:التالي|السابق)",
-    r"^الخبر (?:التالي|السابق)", r"^(?:وقت|مده) القراءه", r"\bدقاءق? (?:للقراءه|قراءه)\b|\bدقيقه (?:للقراءه|قراءه)\b", r"^قراءه \d", r"جميع الحقوق محفوظه",
+    r"^للمزيد", r"^اضغط هنا", r"^انقر هنا", r"^اشترك", r"^حمل تطبيق", r"^(?:التالي|السابق)$",
+    r"^المقال (?:التالي|السابق)",
+    r"^الخبر (?:التالي|السابق)", r"^(?:وقت|مده) القراءه",
+    r"\b(?:دقاءق?|دقيقه) (?:للقراءه|قراءه)\b", r"^قراءه \d", r"جميع الحقوق محفوظه",
     r"^(?:advertisement|advertising|sponsored|ad)$", r"^(?:share|share this|share on|tweet|email|print|comments?)\b",
     r"^(?:follow us|sign up|subscribe|download the app|read more|click here|more from|related)\b",
     r"\bmin(?:ute)?s? read\b", r"all rights reserved", r"^(?:next|previous) (?:article|story|post)", r"^copyright",
-    r"^(?:leave|post|add) a (?:comment|reply)", r"^you (?:may|might) also like", r"^(?:image|photo|picture) (?:caption|copyright|source)",
+    r"^(?:leave|post|add) a (?:comment|reply)", r"^you (?:may|might) also like",
+    r"^(?:image|photo|picture) (?:caption|copyright|source)",
     r"^(?:lire aussi|voir aussi|à lire aussi|a lire aussi|lea también|leer más)\b", r"^we (?:use|value) cookies",
     r"^تخطى", r"^skip (?:\w+ ){0,3}(?:and continue|content|to)", r"^author\b", r"^envia tu comentario",
-    r"los comentarios publicados", 
+    r"los comentarios publicados",
     r"^play right from this page", r"^your video will play", r"^powered by\b", r"^(?:اقرا|شاهد) ايضا$",
 )))
 _END_HEADING_RE = re.compile("|".join((
@@ -80,7 +83,8 @@ def repeats_title(block: Block, index: int, count: int, ctx: Context) -> str | N
 def repeats_caption(block: Block, index: int, count: int, ctx: Context) -> str | None:
     text = " ".join(_text(block).split())
     return "caption" if text and (text in ctx.captions or any(
-        len(c) > 30 and (text.startswith(c) or c.startswith(text) and len(text) > 30) for c in ctx.captions)) else None
+        len(c) > 30 and (text.startswith(c) or (c.startswith(text) and len(text) > 30))
+        for c in ctx.captions)) else None
 
 
 def byline(block: Block, index: int, count: int, ctx: Context) -> str | None:

@@ -100,7 +100,8 @@ def robots(text: str) -> str | None:
 TEXT_RULES: tuple[TextRule, ...] = (feed, json_feed, sitemap, robots, other_xml)
 
 _ERROR_RE = re.compile(r"\b404\b|\b403\b|\b500\b|not found|page introuvable|error \d{3}|httperror|\w+error at /|"
-                       r"internal server error|forbidden|something (?:has gone|went) wrong|غير موجود|لم يتم العثور|الصفحه المطلوبه|"
+                       r"internal server error|forbidden|something (?:has gone|went) wrong|"
+                       r"غير موجود|لم يتم العثور|الصفحه المطلوبه|"
                        r"خطا 404|page not available|no longer available", re.IGNORECASE)
 _LISTING_TYPES = frozenset(("CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"))
 _PRODUCT_TYPES = frozenset(("Product", "Offer", "AggregateOffer"))

@@ -206,9 +206,8 @@ def _with_siblings(top: Element, top_score: float, scores: dict[Element, float])
         if not isinstance(sibling.tag, str):
             continue
         if sibling is top or (sibling in scores and scores[sibling] * (1 - _density(sibling)) >= threshold
-                              and sibling.tag not in ("ul", "ol")):
-            parts.append(sibling)
-        elif sibling.tag not in ("ul", "ol", "p") and _holds_prose(sibling):
+                              and sibling.tag not in ("ul", "ol")) or (
+                sibling.tag not in ("ul", "ol", "p") and _holds_prose(sibling)):
             parts.append(sibling)
         elif sibling.tag == "p":
             text = text_of(sibling)

@@ -246,8 +246,8 @@ def _cut_once(text: str, names: set[str]) -> str:
             return tail.strip()
     for sep in (" | ", " - ", " – ", " — "):
         head, found, tail = text.rpartition(sep)
-        if found and head and len(tail.split()) <= 4 and len(head.split()) >= 3 * len(tail.split()) and \
-                len(head.split()) >= 4 and sep in (" | ", " — ") or (found and fold(tail) in names):
+        if (found and head and len(tail.split()) <= 4 and len(head.split()) >= 3 * len(tail.split()) and \
+                len(head.split()) >= 4 and sep in (" | ", " — ")) or (found and fold(tail) in names):
             return head.strip()
     words = text.split(" ")
     for size in range(1, 5):
@@ -382,11 +382,6 @@ def clean_author(name: str) -> str:
     return _AUTHOR_PREFIX_RE.sub("", clean_line(name)).strip(" ,،:-|")
 
 
-def clean_author(name: str) -> str:
-    """A byline's name: «بقلم: …», "By …" and surrounding punctuation gone."""
-    return _AUTHOR_PREFIX_RE.sub("", clean_line(name)).strip(" ,،:-|")
-
-
 def _usable_author(name: str, site: str) -> bool:
     name = clean_line(name)
     if not name or len(name) > 80 or len(name.split()) > 7 or "://" in name or name.startswith(("/", "@", "www.")):
@@ -400,7 +395,8 @@ def _bylines(root: Element) -> list[str]:
         if not isinstance(el.tag, str):
             continue
         if el.get("rel") == "author" or el.get("itemprop") == "author" or (
-                el.tag in ("span", "div", "p", "a", "address") and any(_AUTHOR_TOKEN_RE.fullmatch(t) for t in tokens(el))):
+                el.tag in ("span", "div", "p", "a", "address")
+                and any(_AUTHOR_TOKEN_RE.fullmatch(t) for t in tokens(el))):
             name_el = next((c for c in el.iter() if c.get("itemprop") == "name"), el)
             text = clean_line(text_of(name_el))
             if text and len(text.split()) <= 7:
@@ -478,7 +474,7 @@ def _breadcrumb(meta: Metadata, headline: str) -> str:
 def _category_link(root: Element) -> str:
     for a in root.iter("a"):
         rel = (a.get("rel") or "").split()
-        if "category" in rel or "tag" in rel and "category" in (a.get("href") or ""):
+        if "category" in rel or ("tag" in rel and "category" in (a.get("href") or "")):
             text = clean_line(text_of(a))
             if text and len(text.split()) <= 5:
                 return text

@@ -8,7 +8,6 @@ rest go on. Nothing here prints: progress and problems go to the caller.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -149,7 +148,7 @@ def _settle(read: Read, options: ImportOptions, existing: ExistingFiles, taken: 
         return "skipped"
     if read.parsed is None:
         return "unchanged"
-    parsed, dropped = sitewide.finish(read.parsed, read.host, knowledge)
+    parsed, _dropped = sitewide.finish(read.parsed, read.host, knowledge)
     try:
         return _import_one(read.source, parsed, read.fmt, read.sha, options, existing, taken, report)
     except SiteError as err:

@@ -89,8 +89,8 @@ def _title_ends(title: str) -> list[str]:
     ends = []
     for sep in _SEPARATORS:
         if sep in title:
-            head, _, tail = title.rpartition(sep)
+            _head, _, tail = title.rpartition(sep)
             ends.append(tail.strip())
-            first, _, rest = title.partition(sep)
+            first, _, _rest = title.partition(sep)
             ends.append(first.strip())
     return [e for e in ends if e and len(e) <= 60]
