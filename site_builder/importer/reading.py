@@ -58,12 +58,22 @@ def read_all(sources: list[SourceFile], existing: ExistingFiles, state: ImportSt
             if progress:
                 progress(len(results), len(sources))
         return results
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_die_with_parent) as pool:
         for read in pool.imap(_read, work, chunksize=_BATCH):
             results.append(read)
             if progress:
                 progress(len(results), len(sources))
     return results
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the import is killed, instead of holding its pipes open."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        pass
 
 
 def _read(item: tuple[SourceFile, ExistingFiles, ImportState, bool]) -> Read:
