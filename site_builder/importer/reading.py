@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .run import ExistingFiles, SourceFile
     from .state import ImportState
 
-_MIN_PARALLEL = 64  # below this, forking costs more than it saves
+_MIN_PARALLEL = 1000  # below this, forking costs more than it saves (and a worker killed mid-pool would hang it)
 _BATCH = 16
 
 
