@@ -43,7 +43,6 @@ class PageSignals:
     long_paragraphs: int  # paragraphs of 30 words or more in the main content
     content_words: int  # words of the main content
     story_links: int  # distinct links whose text reads like a headline (4+ words), whole page
-    page_words: int
     product_markup: bool = False  # schema.org Product microdata
     headings: int = 0  # h2–h4 of the page
     linked_headings: int = 0  # of those, the ones that are links to other pages (teasers)

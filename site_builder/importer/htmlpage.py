@@ -134,7 +134,7 @@ def _signals(meta: metadata.Metadata, title_raw: str, root: Element, body: Eleme
         og_type=meta.first("og:type").lower(), title=title_raw,
         h1s=tuple(clean_line(text_of(h)) for h in root.iter("h1")), long_paragraphs=long_paragraphs,
         content_words=main.words if main else 0, story_links=links,
-        page_words=len(text_of(body).split()), product_markup=product, headings=heads[0], linked_headings=heads[1],
+        product_markup=product, headings=heads[0], linked_headings=heads[1],
     )
 
 

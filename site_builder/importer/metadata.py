@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from ..text import clean_line, fold
 from .dates import date_in_url, dateline, first_date, parse_stated
 from .dom import Element, ancestors, squash, text_of, tokens
@@ -133,19 +135,13 @@ def _page_url(root: Element, meta: Metadata) -> str:
     candidates = [link.get("href") or "" for link in root.iter("link") if "canonical" in (link.get("rel") or "")]
     candidates += [meta.first("og:url")]
     candidates += [_text(u) for u in meta.ld_values("url")]
-    for comment in root.iter(tag=_comment_tag()):
+    for comment in root.iter(tag=etree.Comment):
         match = _HTTRACK_RE.search(comment.text or "")
         if match:
             note = match.group(1)
             candidates.append(note if "://" in note else "http://" + note)
     return next((u.strip() for u in candidates if urlsplit(u.strip()).scheme in ("http", "https")
                  and urlsplit(u.strip()).netloc), "")
-
-
-def _comment_tag() -> Any:
-    from lxml import etree
-
-    return etree.Comment
 
 
 def base_url(root: Element, page_url: str, mirror_url: str) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ..errors import Problem, SiteError
 from ..workers import jobs_wanted
 from . import classify, sitewide
+from .htmlpage import host_of
 from .page import ParsedPage
 
 if TYPE_CHECKING:
@@ -100,7 +101,5 @@ def _read(item: tuple[SourceFile, ExistingFiles, ImportState, bool]) -> Read:
 
 
 def _host(source: SourceFile, parsed: ParsedPage) -> str:
-    from urllib.parse import urlsplit
-
-    host = urlsplit(parsed.url).netloc.lower() if parsed.url else ""
+    host = host_of(parsed.url) if parsed.url else ""
     return host or (source.key.split("/")[0] if "/" in source.key else str(Path(source.root)))

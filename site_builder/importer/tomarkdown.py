@@ -15,6 +15,7 @@ pages cost what their size says.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -200,7 +201,7 @@ class Converter:
         copy = el.makeelement("div", {})
         copy.text = el.text
         for child in el:
-            copy.append(_clone(child))
+            copy.append(deepcopy(child))
         self._block(copy)
 
     def _pre(self, el: Element) -> None:
@@ -377,12 +378,6 @@ def _cell(cell: Element) -> str:
     return escape_inline(clean_block(text_of(cell))).replace("|", "\\|").replace("\n", " ")
 
 
-def _clone(el: Element) -> Element:
-    from copy import deepcopy
-
-    return deepcopy(el)
-
-
 def _block_markdown(block: Block) -> str:
     if isinstance(block, Heading):
         return "#" * block.level + " " + escape_inline(block.text)
@@ -399,7 +394,7 @@ def _block_text(block: Block) -> str:
 
 def see_also_of(el: Element) -> str | None:
     """The title of a see-also box («شاهد ايضاً: …» with at most one link), or None."""
-    text = text_of(el)
+    text = squash(" ".join(el.itertext()))  # a heading and a link inside stay two words apart
     if len(text) > 300:
         return None
     title = see_also_title(text)
