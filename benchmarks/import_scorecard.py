@@ -189,7 +189,11 @@ def score_ours(pages: list[Expected], root: Path = CORPUS) -> tuple[list[Score],
             scores.append(Score(page.rel, False, False, 0, 0, False if data.get("lead_image") else None,
                                 0 if data.get("links") else None, got_title="(not imported)"))
             continue
-        recall, precision = body_scores(data.get("paragraphs") or [], markdown_text(article.body))
+        # The article page shows the summary above the body: a standfirst the importer moved
+        # there is present for the reader (recall), but only the body is judged for junk.
+        shown = f"{article.summary}\n\n{markdown_text(article.body)}"
+        recall = body_scores(data.get("paragraphs") or [], shown)[0]
+        precision = body_scores(data.get("paragraphs") or [], markdown_text(article.body))[1]
         lead = data.get("lead_image")
         first = article.images[0] if article.images else None
         image_ok = None if not lead else bool(first and lead in f"{first.src_original or ''} {first.src or ''}")

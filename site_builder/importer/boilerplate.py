@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ..text import fold
 from .dates import MONTH_WORDS, dateline, first_date
-from .page import Block, Heading, Markup, Paragraph, SeeAlsoBlock
+from .page import Block, Heading, Markup, Paragraph, SeeAlsoBlock, is_agency_sign_off
 
 # Phrases of widgets, matched on folded text of short blocks (Arabic folded: ة→ه, أ→ا …).
 _WIDGET_RE = re.compile("|".join((
@@ -35,6 +35,7 @@ _WIDGET_RE = re.compile("|".join((
     r"^(?:lire aussi|voir aussi|à lire aussi|a lire aussi|lea también|leer más)\b", r"^we (?:use|value) cookies",
     r"^تخطى", r"^skip (?:\w+ ){0,3}(?:and continue|content|to)", r"^author\b", r"^envia tu comentario",
     r"los comentarios publicados",
+    r"^like this (?:story|article)\b",
     r"^play right from this page", r"^your video will play", r"^powered by\b", r"^(?:اقرا|شاهد) ايضا$",
 )))
 _END_HEADING_RE = re.compile("|".join((
@@ -44,6 +45,8 @@ _END_HEADING_RE = re.compile("|".join((
     r"^(?:related|related (?:stories|articles|news|content|coverage|topics)|more (?:stories|news|on this story)|"
     r"read more|comments?|most (?:read|popular|viewed)|you may also like|recommended|trending|also read|"
     r"top stories|latest news|more from \w+)$",
+    r"^(?:las m[aá]s le[ií]das|lo m[aá]s le[ií]do|m[aá]s noticias|les plus lus|[aà] lire aussi|sur le m[eê]me sujet|"
+    r"meistgelesen|mehr zum thema|das k[oö]nnte sie auch interessieren)$",
 )))
 _BYLINE_RE = re.compile(r"^(?:by|par|por|von|بقلم|كتب|كتبت|كتبه|اعداد|تقرير|حرره|المحرر|مراسل)\b\s*[:：]?\s*\S",
                         re.IGNORECASE)
@@ -111,6 +114,32 @@ def labelled_credit(block: Block, index: int, count: int, ctx: Context) -> str |
     return "credit" if len(_text(block)) < 300 and _LABEL_RE.match(_text(block).lstrip("[(（【 ")) else None
 
 
+def agency_sign_off(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    """«--(بترا)», "(AFP)" on a line of its own at the end: the wire's signature, not a paragraph."""
+    return "sign-off" if index >= count - 3 and is_agency_sign_off(_text(block)) else None
+
+
+def machine_words(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    """Lines of identifiers a script left as text («narrow-browser-and-phone», "0 : 0")."""
+    words = _text(block).split()
+    tokens = [w for w in words if not re.fullmatch(r"[\d:;,.]+", w)]
+    if words and all(re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", w) for w in tokens):
+        return "identifiers"
+    return None
+
+
+def _without_sign_off_line(block: Block) -> Block:
+    """The last paragraph with its last line «--(بترا)» (after a `<br>`) taken off."""
+    if not isinstance(block, Paragraph) or "\\\n" not in block.markdown:
+        return block
+    head, _, last = block.markdown.rpartition("\\\n")
+    if not is_agency_sign_off(last.replace("\\", "")):
+        return block
+    text = block.text.rstrip()
+    plain_last = last.replace("\\", "").strip()
+    return Paragraph(text[: len(text) - len(plain_last)].rstrip() if text.endswith(plain_last) else text, head)
+
+
 def author_bio(block: Block, index: int, count: int, ctx: Context) -> str | None:
     """The writer's bio at the end ("X is a reporter for …. Follow him on Twitter")."""
     text = fold(_text(block))
@@ -158,13 +187,14 @@ def empty_heading(block: Block, index: int, count: int, ctx: Context) -> str | N
 
 
 RULES: tuple[Rule, ...] = (repeats_title, repeats_caption, byline, date_line, labelled_credit, widget, links_only,
-                           dates_only, author_bio)
+                           dates_only, agency_sign_off, machine_words, author_bio)
 
 
 def clean(blocks: list[Block], ctx: Context) -> list[Block]:
     """The blocks that are article, in order; stops at a related/comments heading."""
     kept: list[Block] = []
     count = len(blocks)
+    blocks = [_without_sign_off_line(b) if i >= count - 3 else b for i, b in enumerate(blocks)]
     for index, block in enumerate(blocks):
         if isinstance(block, Heading) and _END_HEADING_RE.search(fold(block.text)) and kept:
             ctx.dropped["after related heading"] = count - index

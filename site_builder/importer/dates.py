@@ -46,10 +46,13 @@ _WEEKDAYS = ("السبت", "الاحد", "الاثنين", "الثلاثاء", "
              "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat",
              "sun", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _DATELINE_LABEL_RE = re.compile(
-    r"^(?:تاريخ النشر|نشر في|نشر بتاريخ|نشر|اخر تحديث|تم النشر|تحديث|بتاريخ|published|posted|updated|"
+    r"^(?:تاريخ النشر|تاريخ الخبر|نشر في|نشر بتاريخ|نشر يوم|نشرت? في|تم نشره?|نشر|اخر تحديث|تم النشر|تحديث|"
+    r"بتاريخ|published|posted|updated|"
     r"published on|posted on|last updated|date|publie le|mis a jour le)\s*(?:on\s*)?")
 _TIME_RE = re.compile(r"^\s*(?:at |a |-|–|\|)?\s*\d{1,2} \d{2}(?: \d{2})?(?: ?(?:am|pm|ص|م|صباحا|مساء|gmt|utc|"
                       r"[a-z]{2,4}t|[a-z]{3}))*\s*$")
+# "… 2:26 PM HST - Updated November 18 at 4:46 PM": the update stated after the date.
+_UPDATED_AFTER_RE = re.compile(r"\s(?:updated|اخر تحديث|تحديث|mis a jour|actualizado)\b.*$")
 _URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?:/|[_-]|$)|/((?:19|20)\d{2})(\d{2})(\d{2})/")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _YEARS = range(1900, 2101)
@@ -120,7 +123,7 @@ def dateline(line: str) -> dt.date | None:
     """The date of a line that is only a date (a label, a weekday and a time may stand
     around it: «نشر في: الاثنين 24 أغسطس 2020 - 10:30 م»). A date inside a sentence is a
     mention, not the publication date, so it does not count here."""
-    rest = _DATELINE_LABEL_RE.sub("", _fold_date_text(line)).strip()
+    rest = _UPDATED_AFTER_RE.sub("", _DATELINE_LABEL_RE.sub("", _fold_date_text(line))).strip()
     for _ in range(2):
         for day in _WEEKDAYS:
             if rest.startswith(day + " ") or rest == day:

@@ -32,6 +32,9 @@ BLOCK_TAGS = frozenset(("address", "article", "aside", "blockquote", "dd", "deta
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _TOKEN_SPLIT_RE = re.compile(r"[\s_\-:]+")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# A box squeezed to nothing: «height:0px; overflow:hidden» (text kept for search engines only).
+_ZERO_HEIGHT_RE = re.compile(r"(?:^|[;\s])height\s*:\s*0(?:px)?\s*(?:;|$)", re.IGNORECASE)
+_OVERFLOW_HIDDEN_RE = re.compile(r"overflow\s*:\s*hidden", re.IGNORECASE)
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -47,6 +50,25 @@ def parse(text: str, path: str) -> Element:
     if root is None:
         raise SiteError("not a readable HTML page (empty)", path)
     return root
+
+
+_SCRIPT_LINK_RE = re.compile(r"(?:window\.open|location(?:\.href)?\s*=).*?['\"](https?://[^'\"]+)['\"]")
+
+
+def script_links(body: Element) -> None:
+    """A teaser made clickable by script (`<h3 onclick="window.open('https://…')">`) is a
+    link: wrap its words in `<a>` so that link density and the link-only rules see it."""
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str) or el.tag == "a" or "onclick" not in el.attrib:
+            continue
+        match = _SCRIPT_LINK_RE.search(el.get("onclick") or "")
+        if not match or el.find(".//a") is not None:
+            continue
+        link = el.makeelement("a", {"href": match.group(1)})
+        link.text, el.text = el.text, None
+        for child in list(el):
+            link.append(child)
+        el.append(link)
 
 
 def body_of(root: Element) -> Element:
@@ -78,7 +100,10 @@ def is_hidden(el: Element) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
     style = el.get("style")
-    return bool(style) and _HIDDEN_STYLE_RE.search(style) is not None
+    if not style:
+        return False
+    return _HIDDEN_STYLE_RE.search(style) is not None or (
+        _ZERO_HEIGHT_RE.search(style) is not None and _OVERFLOW_HIDDEN_RE.search(style) is not None)
 
 
 def elements(root: Element) -> Iterator[Element]:

@@ -65,6 +65,7 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     headline_el = next((h for h in root.iter("h1") if clean_line(text_of(h)) == headline), None)
     body = dom.body_of(root)
     _mark_see_also_and_embeds(body)
+    dom.script_links(body)
     related = _related_cards(body)
     article_body = next((e for e in body.iter() if e.get("itemprop") == "articleBody"), None)
     published = metadata.published(meta, headline_el)

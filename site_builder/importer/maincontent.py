@@ -29,7 +29,7 @@ _POSITIVE_RE = re.compile(
     r"single|page|rich|copy|markdown|editor\w*|maincontent|articlebody|storybody|field|item|inner")
 # Class/id words of chrome: always cut (unless they hold the headline or articleBody).
 _CHROME_RE = re.compile(
-    r"comments?|comment\w*|disqus|related\w*|sidebar\w*|share\w*|sharing|social\w*|newsletter\w*|outbrain|"
+    r"comments?|comment\w*|comentarios?|commentaires?|kommentare?|disqus|related\w*|sidebar\w*|share\w*|sharing|social\w*|newsletter\w*|outbrain|"
     r"taboola|recommend\w*|popular|trending|breadcrumbs?|breadcrumb\w*|nav|navbar|navigation|menu\w*|cookie\w*|"
     r"ads?|adv|advert\w*|advertisement|dfp|gpt|banner\w*|sponsor\w*|promo\w*|footer|masthead|subscribe\w*|"
     r"signup|paywall|modal|popup|overlay|toolbar|pagination|pager|widget\w*|skyscraper|mostread|"
@@ -38,7 +38,8 @@ _CHROME_RE = re.compile(
 _AROUND_RE = re.compile(
     r"meta|byline|author\w*|bio|tags?|tagcloud|keywords?|date|time|timestamp|published|caption|credit|"
     r"source|info|tools?|actions?|utility|rating|reactions?|follow|app|video\w*|gallery|slideshow|player|"
-    r"category|categories|cat|kicker|label|eyebrow|subscription|copyright|disclaimer|note")
+    r"category|categories|cat|kicker|label|eyebrow|subscription|copyright|disclaimer|note|mood\w*|emotions?|"
+    r"poll|vote|voting")
 _ALWAYS_CUT = frozenset(("nav", "form", "footer", "aside", "iframe", "header", "menu"))
 _PARAGRAPH_TAGS = frozenset(("p", "pre", "td", "blockquote", "li", "dd", "div", "section", "article", "span",
                              "font", "center", "main"))

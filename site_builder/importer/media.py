@@ -12,6 +12,7 @@ and the figures are the pictures that sit inside the article's text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
@@ -29,6 +30,7 @@ _NOT_PHOTO_RE = re.compile(r"logo|icon|avatar|sprite|emoji|pixel|spinner|placeho
                            r"banner|ads?|advert\w*|author|profile|thumb-author|gravatar|flag|button|share|social")
 _PLACEHOLDER_RE = re.compile(r"(?:blank|grey|gray|spacer|placeholder|transparent|pixel|lazy|loading)\.(?:gif|png|jpg)|"
                              r"^data:", re.IGNORECASE)
+_PICTURE_BOX_RE = re.compile(r"image|img|photo|picture|pic|media|figure|thumb\w*")
 _CAPTION_TOKEN_RE = re.compile(r"caption\w*|legend|wp-caption-text|figcaption|image-text|photo-text|desc\w*")
 _CREDIT_TOKEN_RE = re.compile(r"credit\w*|copyright|source|photographer|byline|author|courtesy")
 
@@ -69,7 +71,41 @@ def pictures(root: Element, base: str) -> list[Picture]:
                     noscript.addnext(img)
                     caption, credit = _caption(img)
                     found.append(Picture(img, url, clean_line(img.get("alt") or ""), caption, credit, _width(img)))
+    found.extend(_microdata_pictures(root, base, found))
+    found.sort(key=_document_order(root))
     return found
+
+
+def _microdata_pictures(root: Element, base: str, found: list[Picture]) -> list[Picture]:
+    """A schema.org ImageObject whose image the page draws by script (`<figure
+    itemtype=".../ImageObject"><meta itemprop="contentUrl" …>` and a stub): the picture
+    its metadata names, put in place as an <img>."""
+    have = {p.element for p in found}
+    added = []
+    for box in root.iter():
+        if not isinstance(box.tag, str) or "ImageObject" not in (box.get("itemtype") or "") \
+                or box.get("itemprop") not in ("associatedMedia", "image"):
+            continue
+        if any(img in have and not 0 < _width(img) < 100 for img in box.iter("img")):
+            continue
+        url = next((m.get("content") or m.get("href") or "" for m in box.iter("meta", "link")
+                    if m.get("itemprop") in ("contentUrl", "url")), "").strip()
+        if not url or box.getparent() is None:
+            continue
+        img = box.makeelement("img", {"src": url, "width": next(
+            (m.get("content") or "" for m in box.iter("meta") if m.get("itemprop") == "width"), "")})
+        box.insert(0, img)
+        full = urljoin(base, url) if base else url
+        if _not_a_photo(img, full):
+            continue
+        caption, credit = _caption(img)
+        added.append(Picture(img, full, clean_line(img.get("alt") or ""), caption, credit, _width(img), url))
+    return added
+
+
+def _document_order(root: Element) -> Callable[[Picture], int]:
+    order = {el: n for n, el in enumerate(root.iter())}
+    return lambda picture: order.get(picture.element, -1)
 
 
 def lead_and_figures(found: list[Picture], og_image: str, headline: Element | None,
@@ -77,8 +113,8 @@ def lead_and_figures(found: list[Picture], og_image: str, headline: Element | No
     """The lead picture first, then the figures inside the article, each once."""
     inside = [p for p in found if _within(p.element, parts)]
     og = urljoin(base, og_image) if og_image else ""
-    shown = next((p for p in found if og and _same_picture(p.url, og)), None)
-    lead = shown or _near_headline(found, headline, parts) or (inside[0] if inside else None)
+    shown = next((p for p in found if og and _same_picture(p.url, og) and not 0 < p.width < 250), None)
+    lead = shown or _marked(found) or _near_headline(found, headline, parts) or (inside[0] if inside else None)
     if lead is None and og:
         lead = Picture(lxml_html.Element("img"), og, "", "", "", 0)
     ordered = [lead] if lead else []
@@ -123,18 +159,19 @@ def _real_src(img: Element, base: str) -> str:
 
 
 def _largest(srcset: str) -> str:
-    """The widest candidate of a srcset («a.jpg 400w, b.jpg 1200w» → b.jpg)."""
+    """The widest candidate of a srcset («a.jpg 400w, b.jpg 1200w» → b.jpg). As the HTML
+    standard reads it: a URL runs to the next space, so commas inside it stay
+    (`…extract=67,0,1867,1050_resize=680,383_.jpg 680w`)."""
     best, best_size = "", -1.0
-    for candidate in srcset.split(","):
-        bits = candidate.strip().split()
-        if not bits:
-            continue
-        size = 1.0
-        if len(bits) > 1 and re.fullmatch(r"[\d.]+[wx]", bits[1]):
-            size = float(bits[1][:-1])
-        if size > best_size:
-            best, best_size = bits[0], size
+    for match in _SRCSET_CANDIDATE_RE.finditer(srcset):
+        url, descriptor = match.group(1).rstrip(","), match.group(2) or ""
+        size = float(descriptor[:-1]) if re.fullmatch(r"[\d.]+[wx]", descriptor) and descriptor[:-1] != "." else 1.0
+        if url and size > best_size:
+            best, best_size = url, size
     return best
+
+
+_SRCSET_CANDIDATE_RE = re.compile(r"[\s,]*(\S+)(?:\s+([^,\s]+))?\s*(?:,|$)")
 
 
 def _not_a_photo(img: Element, url: str) -> bool:
@@ -152,7 +189,16 @@ def _not_a_photo(img: Element, url: str) -> bool:
 
 
 def _width(img: Element) -> int:
-    return _number(img.get("width"))
+    """The width the page gives the image, else the one its address names
+    (`/rf/image_138x92/…`, `…_1000x541_80.jpg`); 0 when unknown."""
+    stated = _number(img.get("width"))
+    if stated:
+        return stated
+    match = _SIZE_IN_URL_RE.search(img.get("src") or "")
+    return int(match.group(1)) if match else 0
+
+
+_SIZE_IN_URL_RE = re.compile(r"[/_-](\d{2,4})x(\d{2,4})(?=[/_.-]|$)")
 
 
 def _number(value: str | None) -> int:
@@ -175,6 +221,8 @@ def _caption(img: Element) -> tuple[str, str]:
                 break
             holder = holder.getparent()
     if caption_el is None:
+        caption_el = _picture_box(img)
+    if caption_el is None:
         return "", ""
     credit_el = next((c for c in caption_el.iter() if c is not caption_el and isinstance(c.tag, str)
                       and any(_CREDIT_TOKEN_RE.fullmatch(t) for t in tokens(c))), None)
@@ -188,8 +236,33 @@ def _caption(img: Element) -> tuple[str, str]:
     return split_credit(text_of(caption_el))
 
 
+def _picture_box(img: Element) -> Element | None:
+    """A box named for its picture («article_image», "photo") holding that one image and a
+    short line of text: the line is the caption, whatever tag it is in."""
+    holder = img.getparent()
+    for _ in range(2):
+        if holder is None or holder.tag in ("body", "article", "main"):
+            return None
+        if any(_PICTURE_BOX_RE.fullmatch(t) for t in tokens(holder)) and len(list(holder.iter("img"))) == 1:
+            text = text_of(holder)
+            linked = any(text_of(a) for a in holder.iter("a"))
+            return holder if 0 < len(text) < 250 and not linked else None
+        holder = holder.getparent()
+    return None
+
+
 def _within(el: Element, parts: tuple[Element, ...]) -> bool:
     return any(a in parts for a in (el, *ancestors(el)))
+
+
+def _marked(found: list[Picture]) -> Picture | None:
+    """The picture the page marks as the article's own (schema.org `associatedMedia` or
+    `image` on the image or the box just around it)."""
+    for picture in found:
+        for el in (picture.element, *list(ancestors(picture.element))[:2]):
+            if el.get("itemprop") in ("associatedMedia", "image") and not 0 < picture.width < 250:
+                return picture
+    return None
 
 
 def _near_headline(found: list[Picture], headline: Element | None, parts: tuple[Element, ...]) -> Picture | None:

@@ -168,6 +168,9 @@ def title(meta: Metadata, site_name: str, host: str = "") -> tuple[str, str]:
               meta.first("title", "dc.title", "sailthru.title", "parsely-title")]
     stated = [clean_line(s) for s in stated if clean_line(s)]
     references = [*stated, clean_line(raw_title)]
+    marked = [clean_line(text_of(h)) for h in meta.root.iter("h1") if h.get("itemprop") == "headline"]
+    if len(marked) == 1 and len(marked[0].split()) >= 2:
+        return marked[0], raw_title  # the page says which heading is the headline (schema.org microdata)
     h1s = list(_headline_candidates(meta.root, site_name))
     for h1 in h1s:
         if not references or any(_close(h1, ref) for ref in references):
@@ -300,8 +303,18 @@ def published(meta: Metadata, headline: Element | None) -> FoundDate | None:
         return FoundDate(day, "meta")
     if line is not None:
         return FoundDate(line, "text")
+    in_title = _title_date(meta.root)
+    if in_title is not None:
+        return FoundDate(in_title, "meta")
     from_url = date_in_url(meta.url)
     return FoundDate(from_url, "url") if from_url else None
+
+
+def _title_date(root: Element) -> dt.date | None:
+    """A date standing as a part of the page's <title> («Headline - 07.12.2017 - LA NACION»)."""
+    raw = next((squash(t.text_content()) for t in root.iter("title") if not _in_svg(t)), "")
+    parts = re.split(r"\s[-|–—:]{1,2}\s", raw)
+    return next((day for part in parts[1:] if (day := dateline(part)) is not None), None)
 
 
 def updated(meta: Metadata) -> dt.date | dt.datetime | None:
@@ -351,7 +364,7 @@ def _datelines(start: Element) -> dt.date | None:
 
 def short_date(text: str) -> dt.date | None:
     """The date of a short line that is mostly a date (a label or a site's name around it)."""
-    if not text or len(text.split()) > 12 or not any(ch.isdigit() for ch in text):
+    if not text or len(text.split()) > 16 or not any(ch.isdigit() for ch in text):
         return None
     return dateline(text) or (first_date(text) if len(text.split()) <= 9 else None)
 

@@ -32,6 +32,20 @@ _AGENCY_RE = re.compile(
     r"رويترز|فرانس برس|أ ف ب|ا ف ب|أسوشيتد برس|اسوشيتد برس|الأناضول|غيتي|جيتي|وكالة)",
     re.IGNORECASE,
 )
+# News agencies whose name alone, in brackets or after a dash, signs off a story: «--(بترا)», «(رويترز)».
+SIGN_OFF_AGENCIES = ("رويترز", "فرانس برس", "أ ف ب", "ا ف ب", "أ.ف.ب", "أسوشيتد برس", "اسوشيتد برس", "الأناضول",
+                     "بترا", "واس", "وام", "قنا", "كونا", "سانا", "وفا", "أ ش أ", "أ.ش.أ", "د ب أ", "د.ب.أ", "شينخوا",
+                     "سبوتنيك", "ومع", "بنا", "العمانية", "المركزية", "الوكالات", "وكالات", "reuters", "afp", "ap",
+                     "dpa", "xinhua", "anadolu", "ansa", "efe", "upi")
+_SIGN_OFF_NAMES = "|".join(map(re.escape, SIGN_OFF_AGENCIES))
+_SIGN_OFF_RE = re.compile(rf"^[\s\-–—(\[]*(?:{_SIGN_OFF_NAMES})[\s)\]\-–—.]*$", re.IGNORECASE)
+
+
+def is_agency_sign_off(text: str) -> bool:
+    """A line that is only an agency's name, the way wire copy ends («--(بترا)», "(AFP)")."""
+    return _SIGN_OFF_RE.match(text.strip()) is not None
+
+
 # «تصوير: نادر العلي», «الصورة: …», «Photo: …»: a labelled credit.
 _CREDIT_LABEL_RE = re.compile(r"^(?:تصوير|الصورة|صورة|المصدر|photo|credit)\s*[:：]", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.!?؟…](?=\s)")
