@@ -10,6 +10,7 @@ size says.
 from __future__ import annotations
 
 import re
+from typing import TypeAlias
 from collections.abc import Iterator
 
 from lxml import etree
@@ -17,7 +18,7 @@ from lxml import html as lxml_html
 
 from ..errors import SiteError
 
-Element = lxml_html.HtmlElement
+Element: TypeAlias = lxml_html.HtmlElement
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements whose content a reader never sees as running text.

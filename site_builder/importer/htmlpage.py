@@ -201,9 +201,10 @@ def _cards(zone: Element, known: set[str]) -> list[RelatedItem]:
     cards = []
     for title_el in titles:
         card = title_el
-        while card.getparent() is not None and card.getparent() is not zone and not any(
-                card.getparent() in dom.ancestors(t) for t in titles if t is not title_el):
-            card = card.getparent()
+        parent = card.getparent()
+        while parent is not None and parent is not zone and not any(
+                parent in dom.ancestors(t) for t in titles if t is not title_el):
+            card, parent = parent, parent.getparent()
         title = clean_line(text_of(title_el))
         category = next((clean_line(text_of(e)) for e in card.iter() if e is not title_el and isinstance(e.tag, str)
                          and (any(_CARD_CATEGORY_TOKEN_RE.fullmatch(t) for t in tokens(e))

@@ -154,7 +154,7 @@ def own_text(el: Element) -> str:
 def _initial(el: Element, favoured: Element | None) -> float:
     score = {"div": 5.0, "article": 10.0, "main": 5.0, "section": 3.0, "pre": 3.0, "td": 3.0,
              "blockquote": 3.0, "form": -3.0, "ol": -3.0, "ul": -3.0, "li": -3.0, "dl": -3.0,
-             "th": -5.0, "address": -3.0}.get(el.tag, 0.0)
+             "th": -5.0, "address": -3.0}.get(str(el.tag), 0.0)
     if el.tag in ("html", "body"):
         return score
     words = tokens(el)

@@ -378,7 +378,7 @@ def authors(meta: Metadata, site: str) -> list[str]:
               + meta.values("dc.creator") + meta.values("parsely-author") + meta.values("sailthru.author")]
     if not any(_usable_author(n, site) for n in names):
         names += _bylines(meta.root)
-    cleaned = []
+    cleaned: list[str] = []
     for name in names:
         name = clean_author(name)
         if _usable_author(name, site) and fold(name) not in {fold(c) for c in cleaned}:

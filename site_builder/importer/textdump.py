@@ -72,7 +72,8 @@ def parse(text: str, path: str = "") -> ParsedPage:
     if cat_at is None:
         warnings.append(f"{_where(path, lines[0])}: no «التصنيف:» category line")
     else:
-        category = clean_line(CATEGORY_RE.match(rest[0].text)["name"])
+        found = CATEGORY_RE.match(rest[0].text)
+        category = clean_line(found["name"]) if found else ""
         rest = rest[1:]
     summary = strip_site_name(header[0].text, site_name) if header else ""
     images, image_warnings = _images(header[1:], path)
@@ -190,7 +191,8 @@ def is_heading(text: str) -> bool:
 def _related(lines: list[Line], categories: set[str]) -> list[RelatedItem]:
     """Each card is [image alt,] title, summary, then its category line."""
     known = {fold(c) for c in categories if c}
-    items, card = [], []
+    items: list[RelatedItem] = []
+    card: list[str] = []
     for line in lines:
         if card and len(line.text) < 40 and fold(line.text) in known:
             items.append(_card(card, clean_line(line.text)))

@@ -136,8 +136,10 @@ class Converter:
             return True
         if tag == "table":
             return self._table(el)
-        return tag not in _CONTAINERS and tag not in ("dl", "dd", "dt", "li", "td", "th") and not _has_blocks(el) \
-            and self._paragraphs(self._inline(el, 0)) is None
+        if tag in _CONTAINERS or tag in ("dl", "dd", "dt", "li", "td", "th") or _has_blocks(el):
+            return False
+        self._paragraphs(self._inline(el, 0))
+        return True
 
     def _heading(self, el: Element) -> None:
         text = clean_line(text_of(el))
@@ -146,7 +148,7 @@ class Converter:
         links = [a for a in el.iter("a") if (a.get("href") or "").strip() not in ("", "#")]
         if links and sum(len(text_of(a)) for a in links) >= 0.8 * len(text):
             return  # another article's headline
-        level = min(4, max(2, int(el.tag[1])))
+        level = min(4, max(2, int(str(el.tag)[1])))
         self.blocks.append(Heading(text, level))
 
     def _paragraphs(self, pieces: list[tuple[str, str]]) -> None:
