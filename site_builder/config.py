@@ -107,7 +107,7 @@ def load(root: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     problems = [Problem("error", msg, str(path), lines.get(key)) for key, msg in _check(data)]
     if problems:
         raise ConfigError(problems)
-    values = {k: (_menu(v) if k == "menu" else v) for k, v in data.items()}
+    values: dict[str, Any] = {k: (_menu(v) if k == "menu" else v) for k, v in data.items()}
     if "base_url" in values and values["base_url"] and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     return replace(SiteConfig(**values), root=root)

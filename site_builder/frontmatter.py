@@ -105,6 +105,7 @@ def load(matter: str, path: str, numbers: bool = False) -> tuple[dict[str, Any],
     """Parse front matter into a dict and a map of each top-level key to its line.
     `numbers`: resolve plain integers and decimals (site.yml); else they stay text."""
     guarded = _ANCHOR_HINT_RE.search(matter)
+    loader_class: type[_GuardedConfig | _ConfigLoader | _GuardedText | _TextLoader]
     if numbers:
         loader_class = _GuardedConfig if guarded else _ConfigLoader
     else:

@@ -202,11 +202,11 @@ class SearchIndex:
                     touched.add(term)
         for which, keys_now in ((0, title), (1, other)):
             for term in keys_now:
-                lists = self.postings.get(term)
-                if lists is None:
-                    lists = self.postings[term] = (array("I"), array("I"))
+                found = self.postings.get(term)
+                if found is None:
+                    found = self.postings[term] = (array("I"), array("I"))
                     self.shard_terms.setdefault(fnv1a(term) % self.shards, set()).add(term)
-                ids = lists[which]
+                ids = found[which]
                 at = bisect_left(ids, doc_id)
                 if at == len(ids) or ids[at] != doc_id:
                     ids.insert(at, doc_id)

@@ -270,7 +270,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         with app.hub.output_lock:
             found = resolve_request(app.out, app.base_path, self.path)
             if found.status in (301, 302):
-                self._send(found.status, b"", "text/plain; charset=utf-8", {"Location": found.location}, head)
+                self._send(found.status, b"", "text/plain; charset=utf-8", {"Location": found.location or "/"},
+                           head)
                 return
             status, path = found.status, found.path
             if status == 404:
@@ -278,6 +279,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 if not path.is_file():
                     self._send(404, b"Not Found\n", "text/plain; charset=utf-8", head=head)
                     return
+            if path is None:
+                self._send(404, b"Not Found\n", "text/plain; charset=utf-8", head=head)
+                return
             data = path.read_bytes()
         kind = content_type(path)
         if kind.startswith("text/html"):
