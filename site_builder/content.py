@@ -7,6 +7,8 @@ its `path:line`, so the build can collect them all and carry on.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,11 @@ from . import frontmatter
 from .errors import SiteError
 from .model import DATE_SOURCES, Article, Image, RelatedItem, SeeAlso, Source
 from .text import SEE_ALSO_LABEL, clean_block, clean_line, see_also_title, slugify
+from .urls import source_key
+
+# An absolute address in Markdown: a link's destination, an autolink or a reference definition.
+_URL_RE = re.compile(r"https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
+_ESCAPED_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 KNOWN_KEYS = frozenset(("title", "slug", "date", "date_source", "category", "summary", "images",
                         "see_also", "related", "source"))
@@ -58,6 +65,7 @@ def parse_article(text: str, rel: str) -> Article:
         source=_source(data.get("source"), fields),
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
         body_see_also=body_see_also(body),
+        body_links=body_links(body),
     )
 
 
@@ -69,6 +77,23 @@ def body_see_also(body: str) -> tuple[str, ...]:
             title = see_also_title(line.replace("\\", ""))
             if title:
                 found.append(title)
+    return tuple(found)
+
+
+def body_links(body: str) -> tuple[str, ...]:
+    """The source keys of the absolute addresses a body holds, each once, in order.
+
+    Found by a pattern, not by parsing the Markdown (the build keeps bodies on disk);
+    the renderer rewrites a link only when its key is among these, so what is recorded
+    here is exactly what decides a page's links, whether or not the pattern saw them all.
+    """
+    if "://" not in body:
+        return ()
+    found: dict[str, None] = {}
+    for match in _URL_RE.finditer(body):
+        key = source_key(html.unescape(_ESCAPED_RE.sub(r"\1", match.group())))
+        if key is not None:
+            found.setdefault(key)
     return tuple(found)
 
 

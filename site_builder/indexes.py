@@ -46,15 +46,20 @@ def build_site(articles: Iterable[tuple[str, Article]], config: SiteConfig,
     categories = _categories(by_slug, order, config, origin, problems)
     day = {slug: local_day(by_slug[slug].date, config) for slug in order}
     by_title: dict[str, str] = {}
+    by_url: dict[str, str] = {}
     for slug in order:
         by_title.setdefault(fold(by_slug[slug].title), slug)
+        source = by_slug[slug].source
+        key = urls.source_key(source.url) if source and source.url else None
+        if key is not None:
+            by_url.setdefault(key, slug)  # one address twice: the newer article, as for titles
     digest = _similarity_inputs(by_slug, order, day, config)
     similar = previous[1] if previous[0] == digest else related_by_similarity(
         by_slug, order, 2 * config.related_count, day)
     related = {slug: _related(by_slug[slug], similar[slug], by_title, by_slug, config.related_count)
                for slug in order}
     site = Site(articles=by_slug, order=order, categories=categories, months=_months(order, day),
-                related=related, by_title=by_title, origins=origin, similar=(digest, similar))
+                related=related, by_title=by_title, origins=origin, similar=(digest, similar), by_url=by_url)
     return site, problems
 
 

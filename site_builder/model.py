@@ -73,6 +73,9 @@ class Article:
     # The «شاهد ايضاً» titles of the body, in order: what the page links to, known
     # even when the body itself is not kept in memory (see Article.without_body).
     body_see_also: tuple[str, ...] = ()
+    # The keys (urls.source_key) of the absolute links in the body, in order, each once:
+    # which of them name archived articles decides where the page's links lead.
+    body_links: tuple[str, ...] = ()
 
     def without_body(self) -> Article:
         """This article with its body dropped: builds keep bodies on disk, not in memory."""
@@ -119,6 +122,9 @@ class Site:
     related: Mapping[str, tuple[RelatedEntry, ...]]  # by article slug
     by_title: Mapping[str, str]  # folded title -> slug, for see-also and related links
     origins: Mapping[str, str] = field(default_factory=dict)  # slug -> content file, for messages
+    # urls.source_key of each article's source.url -> its slug: links to the original pages
+    # of the mirror lead to the archived copies instead.
+    by_url: Mapping[str, str] = field(default_factory=dict)
     # (digest of the inputs, similar articles by slug): kept so the next build can reuse it.
     similar: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {})
 

@@ -84,11 +84,14 @@ def _neighbours(site: Site) -> dict[str, tuple[str, ...]]:
 
 
 def _article_deps(site: Site, slug: str, neighbours: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The article, its related and neighbour articles, and how each see-also line resolves."""
+    """The article, its related and neighbour articles, how each see-also line resolves, and
+    which of its links to the original site lead to an archived article (and to which): a
+    page is rendered again when an article its links name appears, goes or moves."""
+    article = site.articles[slug]
     related = tuple(e.slug for e in site.related.get(slug, ()) if e.slug)
-    see_also = [site.slug_for_title(title) or f"?missing:{fold(title)}"
-                for title in site.articles[slug].body_see_also]
-    return (slug, *related, *neighbours.get(slug, ()), *see_also)
+    see_also = [site.slug_for_title(title) or f"?missing:{fold(title)}" for title in article.body_see_also]
+    links = [f"?link:{key}>{target}" for key, target in urls.archive_targets(article.body_links, site.by_url).items()]
+    return (slug, *related, *neighbours.get(slug, ()), *see_also, *links)
 
 
 def sitemap_paths(specs: list[PageSpec]) -> list[str]:

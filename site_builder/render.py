@@ -120,7 +120,7 @@ class Renderer:
     def _article(self, spec: PageSpec) -> bytes:
         slug = spec.key[0]
         article = self.site.articles[slug]
-        body = BodyContext(resolve=self.views.resolve_title)
+        body = BodyContext(resolve=self.views.resolve_title, links=self.views.archive_links(slug))
         body_html = render_body(self.md, self.body_of(slug), body)
         self._report(slug, body)
         cat = self.views.category_link(article.category)

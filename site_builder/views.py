@@ -92,6 +92,12 @@ class Views:
         slug = self.site.slug_for_title(title)
         return self.article_href(slug) if slug else None
 
+    def archive_links(self, slug: str) -> dict[str, str]:
+        """Where this article's links to the original site lead instead: source key -> the
+        archived article's page (the same pairs the plan records as the page's deps)."""
+        targets = urls.archive_targets(self.site.articles[slug].body_links, self.site.by_url)
+        return {key: self.article_href(target) for key, target in targets.items()}
+
     # -- cards -------------------------------------------------------------
     def card(self, slug: str) -> Card:
         card = self._cards.get(slug)
