@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +24,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import escape
 
+from .embeds import embed_name
 from .text import SEE_ALSO_LABEL, clean_line, fold, see_also_title, slugify
 from .urls import source_key
 
@@ -145,17 +145,6 @@ def _render_see_also(self: Any, tokens: list[Token], idx: int, options: Any, env
 # -- embeds ------------------------------------------------------------------------------
 
 
-@cache
-def _embed_service() -> Callable[[str], str | None]:
-    """The importer's `embed_name`: its list of services is the only one. Imported on first
-    use, not with this module: the importer package loads its whole pipeline (whose reader
-    pool imports workers -> render -> this module, a cycle at import time) and lxml, a tenth
-    of a second a build whose bodies have no link-only paragraph need not spend."""
-    from .importer.tomarkdown import embed_name
-
-    return embed_name
-
-
 def _embeds_rule(state: StateCore) -> None:
     """A top-level paragraph that is one link, to a known video or post service, becomes one
     embed token (shown as a card: the link, never the service's player or script)."""
@@ -181,7 +170,7 @@ def _embed_at(tokens: list[Token], i: int) -> dict[str, str] | None:
     if any(child.type in ("link_open", "link_close", "image") for child in inner):
         return None
     url = str(children[0].attrGet("href") or "")
-    service = _embed_service()(url) if urlsplit(url).scheme.lower() in ("http", "https") else None
+    service = embed_name(url) if urlsplit(url).scheme.lower() in ("http", "https") else None
     if service is None:
         return None
     text = "".join(c.content if c.type in ("text", "text_special", "code_inline") else " "

@@ -18,7 +18,7 @@ from test_pages_checked import ARTIFACTS, AXE, VNU, _need
 
 from site_builder.build import build
 from site_builder.cache import BuildState
-from site_builder.importer.tomarkdown import EMBED_HOSTS
+from site_builder.embeds import EMBED_HOSTS
 from site_builder.markdown import BodyContext, archive_href, make_parser, render_body
 from site_builder.urls import source_key
 
@@ -204,7 +204,7 @@ def test_every_embed_line_is_a_card_with_its_link_and_an_arabic_label(tmp_path):
 
 
 def test_embed_cards_cover_every_service_the_importer_knows():
-    """Cards come from the importer's own list (tomarkdown.EMBED_HOSTS); every host gives one."""
+    """Cards come from the importer's own list (embeds.EMBED_HOSTS); every host gives one."""
     assert {name for name in EMBED_HOSTS.values()} <= {line[1:].split("]")[0] for line, _, _ in EMBEDS}, (
         "a service the importer writes has no example here: add one with its label"
     )

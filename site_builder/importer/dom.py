@@ -10,8 +10,8 @@ size says.
 from __future__ import annotations
 
 import re
-from typing import TypeAlias
 from collections.abc import Iterator
+from typing import TypeAlias
 
 from lxml import etree
 from lxml import html as lxml_html

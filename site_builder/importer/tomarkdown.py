@@ -19,6 +19,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from ..embeds import embed_name
 from ..text import clean_block, clean_line, fold, see_also_title
 from .dom import HEADINGS, Element, squash, text_of
 from .page import Block, Heading, Markup, Paragraph, SeeAlsoBlock
@@ -33,23 +34,8 @@ _SKIP = frozenset(("figure", "figcaption", "img", "picture", "hr", "h1", "noscri
                    "video", "audio", "iframe", "button", "input", "select", "textarea", "map", "object"))
 _INLINE_MAX_DEPTH = 40
 _SAFE_SCHEMES = ("http", "https", "mailto")
-EMBED_HOSTS = {
-    "youtube.com": "YouTube", "youtu.be": "YouTube", "youtube-nocookie.com": "YouTube", "twitter.com": "X",
-    "x.com": "X", "instagram.com": "Instagram", "facebook.com": "Facebook", "fb.watch": "Facebook",
-    "vimeo.com": "Vimeo", "dailymotion.com": "Dailymotion", "tiktok.com": "TikTok", "soundcloud.com": "SoundCloud",
-    "t.me": "Telegram",
-}
 _EMBED_CLASSES = {"twitter-tweet": "X", "twitter-video": "X", "instagram-media": "Instagram",
                   "tiktok-embed": "TikTok", "fb-post": "Facebook", "fb-video": "Facebook"}
-
-
-def embed_name(url: str) -> str | None:
-    """The service an embed's URL belongs to (YouTube, X …), or None."""
-    host = urlsplit(url).netloc.lower().removeprefix("www.").removeprefix("m.").removeprefix("mobile.")
-    for known, name in EMBED_HOSTS.items():
-        if host == known or host.endswith("." + known):
-            return name
-    return None
 
 
 def embed_url(url: str) -> str:
