@@ -273,9 +273,11 @@ class _SearchWork:
 
     def write(self, staged: StagedOutput | InPlaceOutput, jobs: int) -> tuple[str, list[str], SearchIndex]:
         """Write the files that changed; take the others from the previous output."""
-        if self.reusable and not all(staged.reuse(p, self.state.stamps.get(p)) for p in self.index.paths()):
+        if self.index is None or (self.reusable and not all(staged.reuse(p, self.state.stamps.get(p))
+                                                            for p in self.index.paths())):
             self.reusable = False
             self._compute()
+        assert self.index is not None  # _compute always makes one
         paths = self.index.paths()
         if not self.reusable:
             todo = [path for path in paths if self.stale is None or path in self.stale

@@ -16,6 +16,7 @@ import json
 import os
 import pickle
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -51,7 +52,7 @@ class BuildState:
     # Every file in the output is in it, so it is also the list of them.
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
     search_index: SearchIndex | None = None  # the index in memory, for updating it in place
-    related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})  # (inputs digest, similar articles)
+    related: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {})  # (inputs digest, similar articles)
 
 
 CACHE_DIR = ".site-builder-cache"

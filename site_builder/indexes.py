@@ -34,7 +34,7 @@ def moment(value: dt.date | dt.datetime, config: SiteConfig) -> dt.datetime:
 
 
 def build_site(articles: Iterable[tuple[str, Article]], config: SiteConfig,
-               previous: tuple[str, dict[str, tuple[str, ...]]] = ("", {})) -> tuple[Site, list[Problem]]:
+               previous: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {})) -> tuple[Site, list[Problem]]:
     """Index the articles; `articles` pairs each with the file it came from.
 
     `previous` is the similarity result of an earlier build with its inputs'

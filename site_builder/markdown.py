@@ -52,9 +52,15 @@ class BodyContext:
     too_deep: bool = False  # nested past markdown-it's limit: shown as plain paragraphs
 
 
+class _Parser(MarkdownIt):
+    """markdown-it with our link policy: its `validateLink` is the documented hook."""
+
+    def validateLink(self, url: str) -> bool:
+        return _safe_link(url)
+
+
 def make_parser() -> MarkdownIt:
-    md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
-    md.validateLink = _safe_link
+    md = _Parser("js-default", {"html": False, "linkify": False, "typographer": False})
     md.core.ruler.push("see_also", _see_also_rule)
     md.core.ruler.push("embeds", _embeds_rule)
     md.core.ruler.push("archive_links", _archive_links_rule)

@@ -132,7 +132,7 @@ class Renderer:
                 "section": article.category}
         crumbs = self._crumbs(*([cat] if cat else []), Link(article.title, self.views.article_href(slug), True))
         return self._html(
-            "article.html", spec, cat and self._slug_of(article.category), page=page, breadcrumb=crumbs,
+            "article.html", spec, self._slug_of(article.category) if cat else None, page=page, breadcrumb=crumbs,
             article={
                 "title": article.title, "summary": article.summary, "category": cat,
                 "date_iso": self.views.date_iso(article), "date_text": self.views.date_text(article),
