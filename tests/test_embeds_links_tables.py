@@ -252,6 +252,7 @@ def test_table_is_rendered_in_a_scrolling_region(tmp_path):
     assert cells[:2] == ["الشمالية", "120000"] and len(cells) == 21
 
 
+@pytest.mark.slow
 def test_pages_with_cards_links_and_tables_pass_the_nu_html_checker(tmp_path):
     _need(VNU, "npm install")
     _need("java", "apt-get install default-jre-headless")

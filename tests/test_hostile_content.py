@@ -212,6 +212,7 @@ def _html_page(title: str, paragraphs: list[str]) -> str:
 @given(title=TEXT, paragraphs=st.lists(PIECE, min_size=1, max_size=4))
 @example(title=">" * 10_000, paragraphs=[">" * 10_000 + " نص"])
 @example(title="\u202eنص معكوس\u202c\u200b", paragraphs=["\ufeff\u200f" * 500, "- " * 5_000])
+@pytest.mark.slow
 def test_random_pages_go_through_import_and_build_without_escaping_errors(tmp_path_factory, title, paragraphs):
     root = tmp_path_factory.mktemp("fuzz")
     mirror = root / "mirror"

@@ -153,6 +153,7 @@ def _assert_whole(out: Path, before: dict[str, bytes], after: dict[str, bytes], 
     assert broken_links(out) == []
 
 
+@pytest.mark.slow
 def test_builds_killed_at_random_moments_leave_a_whole_site(tmp_path):
     site = tmp_path / "site"
     write_archive(site, 300)
@@ -209,6 +210,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow
 def test_imports_killed_midway_leave_each_file_complete_or_untouched(tmp_path):
     """The import is killed in the middle of a write (the Nth one, N random): a file it was
     rewriting must still be the old one, whole, or the new one, whole."""

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -123,6 +124,7 @@ def _change_files(site: Path, rng: random.Random) -> list[int]:
     return marks
 
 
+@pytest.mark.slow
 def test_200_clients_while_500_files_change_get_whole_pages(tmp_path):
     site = tmp_path / "site"
     write_archive(site, 300)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import SEED, run_cli
 from pages import text_dump
 
@@ -114,6 +115,7 @@ def test_bundled_content_is_what_the_demo_mirror_imports_to(tmp_path):
     assert f"0 imported, 0 updated, {total} unchanged, 0 skipped, 0 failed" in result.stderr
 
 
+@pytest.mark.slow
 def test_large_mirrors_show_progress(tmp_path):
     import sys
 

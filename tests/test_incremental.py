@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from sitekit import article, make_site, write_article
 
 from site_builder import workers
@@ -24,6 +25,7 @@ def _site(tmp_path, count=60):
     return make_site(tmp_path / "site", items, config={"per_page": 7})
 
 
+@pytest.mark.slow
 def test_random_edits_incremental_equals_clean(tmp_path):
     site = _site(tmp_path)
     state = BuildState()

@@ -39,6 +39,7 @@ def server(demo_output):
         yield url
 
 
+@pytest.mark.slow
 def test_every_page_passes_the_nu_html_checker(demo_output):
     _need(VNU, "npm install")
     _need("java", "apt-get install default-jre-headless")

@@ -129,6 +129,7 @@ def _wait(predicate, timeout: float = 15.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_a_burst_of_changes_is_one_rebuild_and_swap_files_none(server):
     content = server.root / "content"
     time.sleep(0.5)
