@@ -37,7 +37,21 @@ SEE_ALSO_LABEL = "شاهد ايضاً"
 # «شاهد ايضاً:», «شاهد أيضا:», «اقرأ أيضاً:» … a label, a colon, then the title.
 _SEE_ALSO_RE = re.compile(r"^\s*(?:شاهد|اقرأ|إقرأ|اقرا)\s+[اأإ]يض[اًا]+\s*[:：]\s*(?P<title>.+)$")
 
-_WORD_RE = re.compile(r"[^\W_]+")
+def _mark_ranges() -> str:
+    """A character class of the combining marks (Unicode Mn, Mc, Me) of the BMP: a Thai or
+    Hindi vowel sign belongs to its word, though Python's \\w does not take it in."""
+    marks = [c for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")]
+    ranges: list[tuple[int, int]] = []
+    for c in marks:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1] = (ranges[-1][0], c)
+        else:
+            ranges.append((c, c))
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+
+# A word: letters and digits, with the marks written on them (Arabic tashkeel is dropped first).
+_WORD_RE = re.compile(f"(?:[^\\W_]|[{_mark_ranges()}])+")
 _FOLD_TABLE: dict[int, int | str | None] = {
     **{ord(c): None for c in _INVISIBLE + TATWEEL},
     **{c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))},

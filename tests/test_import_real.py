@@ -33,7 +33,7 @@ def scores() -> dict[str, scorecard.Score]:
 def test_the_corpus_is_real_and_large_enough():
     articles = [p for p in PAGES if p.is_article]
     hosts = {p.rel.split("/")[0].removeprefix("www.") for p in articles}
-    assert len(articles) >= 30 and len(hosts) >= 25
+    assert len(articles) >= 40 and len(hosts) >= 20
     assert len([p for p in PAGES if not p.is_article]) >= 10
     assert sum(p.data.get("language") == "ar" for p in articles) >= 5
     sources = "".join(f.read_text(encoding="utf-8") for f in scorecard.CORPUS.glob("SOURCES*.md"))
@@ -62,3 +62,14 @@ def test_the_corpus_keeps_the_reported_shares(scores):
     assert sum(s.date for s in articles) >= FLOORS["_totals"]["date"]
     assert sum(s.body_ok for s in articles) >= FLOORS["_totals"]["body_ok"]
     assert sum(bool(s.lead_image) for s in articles) >= FLOORS["_totals"]["lead_image"]
+
+
+def test_the_corpus_meets_the_import_targets(scores):
+    """The issue's bar: every title and date; body recall and precision both 95 % on nine
+    pages in ten; the lead image on nine pages in ten of those that show one."""
+    articles = [s for s in scores.values() if s.skipped is None]
+    assert all(s.title for s in articles), [s.page for s in articles if not s.title]
+    assert all(s.date for s in articles), [s.page for s in articles if not s.date]
+    assert sum(s.body_ok for s in articles) >= 0.9 * len(articles)
+    with_image = [s for s in articles if s.lead_image is not None]
+    assert sum(bool(s.lead_image) for s in with_image) >= 0.9 * len(with_image)

@@ -102,3 +102,30 @@ def test_comment_boxes_in_other_languages_are_chrome(tmp_path, words):
                 "exclusiva responsabilidad de sus autores y pueden ser pasibles de sanciones legales.</p></section>")
     parsed = read(tmp_path, page(body=BODY + comments))
     assert not any("comentarios" in p for p in paragraphs(parsed))
+
+
+def test_a_photo_in_a_player_box_still_leads_but_a_teaser_picture_does_not(tmp_path):
+    player = '<div id="foto_player"><img src="/photos/plant-wide.jpg" alt="المحطة"></div>'
+    related = ('<section class="related-news"><h2>أخبار ذات صلة</h2><article class="card">'
+               '<a href="/other.html"><img src="/photos/other.jpg" alt="خبر آخر"></a>'
+               '<h3><a href="/other.html">خبر آخر عن المياه في المنطقة</a></h3></article></section>')
+    parsed = read(tmp_path, page(body=player + BODY))
+    assert parsed.images[0].src_original == "/photos/plant-wide.jpg"
+    parsed = read(tmp_path, page(body=BODY).replace("</main>", related + "</main>"))
+    assert not parsed.images
+
+
+def test_the_site_headers_clock_is_not_the_articles_date(tmp_path):
+    clock = '<header><div class="fecha"><time datetime="jueves, 09 enero 2014 10:21">09 enero 2014</time></div></header>'
+    body = BODY + '<p class="autor">بقلم: سامي الحسن | عمّان | 08/01/2014</p>'
+    html = page(body=body).replace("<body>", "<body>" + clock)
+    parsed = read(tmp_path, html, rel="khabarain.example/news/desalination.html")
+    assert parsed.date is not None and parsed.date.value == dt.date(2014, 1, 8)
+
+
+def test_a_thai_paragraph_counts_as_running_text(tmp_path):
+    thai = ("<p>ปรานี ด่านวัฒนานุสรณ์ ภรรยาของสุรชัยกล่าวว่า ได้ทราบข่าวจากบุตรชายของภูชนะแล้ว "
+            "แต่ยังไม่ขอพูดอะไร โดยเบื้องต้นได้ทำใจแต่แรกแล้วว่าเหตุการณ์ลักษณะนี้จะต้องเกิดขึ้นสักวันหนึ่ง</p>") * 3
+    teasers = "".join(f'<h3><a href="/journal/{n}">ข่าวอื่น {n}</a></h3>' for n in range(12))
+    html = page(body=thai, title="ผล DNA ยืนยัน ศพลอยแม่น้ำโขงเป็นคนสนิท").replace("</main>", teasers + "</main>")
+    assert read(tmp_path, html).title == "ผล DNA ยืนยัน ศพลอยแม่น้ำโขงเป็นคนสนิท"

@@ -35,7 +35,8 @@ _WIDGET_RE = re.compile("|".join((
     r"^(?:lire aussi|voir aussi|à lire aussi|a lire aussi|lea también|leer más)\b", r"^we (?:use|value) cookies",
     r"^تخطى", r"^skip (?:\w+ ){0,3}(?:and continue|content|to)", r"^author\b", r"^envia tu comentario",
     r"los comentarios publicados",
-    r"^like this (?:story|article)\b",
+    r"^like this (?:story|article)\b", r"^(?:partager|imprimer|haut de page)\b",
+    r"^(?:recomendar en|twittear|enviar a\b|enviar ?imprimir|archivado en)", r"ctrl ?\+ ?enter", r"シェア$",
     r"^play right from this page", r"^your video will play", r"^powered by\b", r"^(?:اقرا|شاهد) ايضا$",
 )))
 _END_HEADING_RE = re.compile("|".join((
@@ -45,7 +46,8 @@ _END_HEADING_RE = re.compile("|".join((
     r"^(?:related|related (?:stories|articles|news|content|coverage|topics)|more (?:stories|news|on this story)|"
     r"read more|comments?|most (?:read|popular|viewed)|you may also like|recommended|trending|also read|"
     r"top stories|latest news|more from \w+)$",
-    r"^(?:las m[aá]s le[ií]das|lo m[aá]s le[ií]do|m[aá]s noticias|les plus lus|[aà] lire aussi|sur le m[eê]me sujet|"
+    r"^(?:noticias relacionadas|las m[aá]s le[ií]das|lo m[aá]s le[ií]do|m[aá]s noticias|les plus lus|"
+    r"[aà] lire aussi|sur le m[eê]me sujet|"
     r"meistgelesen|mehr zum thema|das k[oö]nnte sie auch interessieren)$",
 )))
 _BYLINE_RE = re.compile(r"^(?:by|par|por|von|بقلم|كتب|كتبت|كتبه|اعداد|تقرير|حرره|المحرر|مراسل)\b\s*[:：]?\s*\S",
@@ -68,6 +70,7 @@ class Context:
 
     title: str
     captions: set[str]
+    authors: frozenset[str] = frozenset()  # folded names the metadata gives as the writers
     bylines: list[str] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
 
@@ -95,6 +98,29 @@ def byline(block: Block, index: int, count: int, ctx: Context) -> str | None:
     near_edge = index < 4 or index >= count - 3
     if near_edge and isinstance(block, Paragraph) and len(text.split()) <= 7 and _BYLINE_RE.match(fold(text)) \
             and not text.rstrip().endswith((".", "!", "?", "؟")):
+        ctx.bylines.append(text)
+        return "byline"
+    return None
+
+
+def names_the_author(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    """A line that is only the writer's name (signed at the end, or over the text), as the
+    page's metadata names them: a byline without a label."""
+    text = fold(_text(block)).strip(" .-–—|()")
+    if (index < 4 or index >= count - 3) and text and len(text.split()) <= 6 and text in ctx.authors:
+        ctx.bylines.append(_text(block).strip())
+        return "byline"
+    return None
+
+
+def signature(block: Block, index: int, count: int, ctx: Context) -> str | None:
+    """The writer's name alone in bold as the last line («**Lê Phương**», «**محمد علي**»)."""
+    if not isinstance(block, Paragraph):
+        return None
+    text, markdown = block.text.strip(), block.markdown.strip()
+    bold = markdown.startswith(("**", "__")) and markdown.endswith(("**", "__")) and markdown.count("**") <= 2
+    if bold and 0 < len(text.split()) <= 4 and not any(ch.isdigit() for ch in text) \
+            and not text.endswith((".", "!", "?", "؟", ":", "،", ",")):
         ctx.bylines.append(text)
         return "byline"
     return None
@@ -186,8 +212,11 @@ def empty_heading(block: Block, index: int, count: int, ctx: Context) -> str | N
     return "heading" if isinstance(block, Heading) and index >= count - 1 else None
 
 
-RULES: tuple[Rule, ...] = (repeats_title, repeats_caption, byline, date_line, labelled_credit, widget, links_only,
-                           dates_only, agency_sign_off, machine_words, author_bio)
+RULES: tuple[Rule, ...] = (repeats_title, repeats_caption, byline, names_the_author, date_line, labelled_credit,
+                           widget, links_only, dates_only, agency_sign_off, machine_words, author_bio)
+
+
+CLOSING_RULES: tuple[Rule, ...] = (signature,)
 
 
 def clean(blocks: list[Block], ctx: Context) -> list[Block]:
@@ -206,4 +235,9 @@ def clean(blocks: list[Block], ctx: Context) -> list[Block]:
         kept.append(block)
     while kept and isinstance(kept[-1], Heading):
         kept.pop()  # a heading with nothing under it
+    for rule in CLOSING_RULES:  # what only the article's last line can be, once the rest is gone
+        reason = rule(kept[-1], len(kept) - 1, len(kept), ctx) if len(kept) > 1 else None
+        if reason:
+            ctx.dropped[reason] = ctx.dropped.get(reason, 0) + 1
+            kept.pop()
     return kept

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..errors import SiteError
-from .dom import Element, ancestors, squash, text_of
+from .dom import Element, ancestors, squash, text_of, word_count
 
 
 class NotAnArticle(SiteError):
@@ -46,6 +46,7 @@ class PageSignals:
     product_markup: bool = False  # schema.org Product microdata
     headings: int = 0  # h2–h4 of the page
     linked_headings: int = 0  # of those, the ones that are links to other pages (teasers)
+    main_linked_headings: int = 0  # teaser headings inside the main content
 
 
 TextRule = Callable[[str], "str | None"]
@@ -158,7 +159,10 @@ def listing_by_teasers(s: PageSignals) -> str | None:
         return f"looks like {_listing_kind(s)} ({s.linked_headings} headings link to other pages, no paragraph)"
     if s.linked_headings < 8:
         return None
-    if s.long_paragraphs < s.linked_headings and (not s.h1s or s.long_paragraphs < 3):
+    # Without an <h1>, a page of teasers; unless the teasers stand beside a main text of
+    # paragraphs with none among them (a headline in an <h2>, "more news" in a sidebar).
+    if s.long_paragraphs < s.linked_headings and (s.long_paragraphs < 3 or (not s.h1s and (
+            s.main_linked_headings >= 3 or s.content_words < 300))):
         return f"looks like {_listing_kind(s)} ({s.linked_headings} of {s.headings} headings link to other pages)"
     return None
 
@@ -230,6 +234,6 @@ def story_links(root: Element, page_url: str) -> int:
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")) or urlsplit(href).path == here:
             continue
-        if len(text_of(a).split()) >= 4:
+        if word_count(text_of(a)) >= 4:
             seen.add(href)
     return len(seen)

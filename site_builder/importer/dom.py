@@ -87,6 +87,20 @@ def class_id(el: Element) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
 
 
+# Scripts written without spaces between words (Thai, Lao, Khmer, Myanmar, Chinese, Japanese).
+_UNSPACED_RUN_RE = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def word_count(text: str) -> int:
+    """Words as a reader would count them: spaced words, and in a script written without
+    spaces (Thai, Chinese …) a word for every three characters, so that a Thai paragraph
+    is as long as its English translation and not one "word"."""
+    unspaced = sum(len(run) for run in _UNSPACED_RUN_RE.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return len(_UNSPACED_RUN_RE.sub(" ", text).split()) + unspaced // 3
+
+
 def squash(text: str) -> str:
     """Whitespace collapsed to single spaces, trimmed (NBSP included)."""
     return _SPACES_RE.sub(" ", text).strip()

@@ -62,7 +62,8 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     base = metadata.base_url(root, meta.url, mirror_url)
     pictures = media.pictures(root, base)
     headline, title_raw = metadata.title(meta, site or SITE_NAME, host_of(meta.url or mirror_url))
-    headline_el = next((h for h in root.iter("h1") if clean_line(text_of(h)) == headline), None)
+    headline_el = next((h for tags in (("h1",), ("h2", "h3")) for h in root.iter(*tags)
+                        if clean_line(text_of(h)) == headline), None)
     body = dom.body_of(root)
     _mark_see_also_and_embeds(body)
     dom.script_links(body)
@@ -70,13 +71,15 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     article_body = next((e for e in body.iter() if e.get("itemprop") == "articleBody"), None)
     published = metadata.published(meta, headline_el)
     category = metadata.category(meta, headline)
-    summary, lead = metadata.summary(meta, site or SITE_NAME), metadata.lead_element(body)
+    summary = metadata.summary(meta, site or SITE_NAME, host_of(meta.url or mirror_url))
+    lead = metadata.lead_element(body)
     if lead is not None and (not summary or fold(text_of(lead)) == fold(summary)):
         summary = summary or clean_line(text_of(lead))
         dom.drop(lead)
     links = classify.story_links(body, meta.url or mirror_url)
     heads = classify.headings(body)
     product = any("schema.org/Product" in (e.get("itemtype") or "") for e in body.iter() if isinstance(e.tag, str))
+    before_cut = {el: n for n, el in enumerate(root.iter())}
     maincontent.cut_chrome(body, frozenset(e for e in (headline_el, article_body) if e is not None))
     main = maincontent.choose(body, article_body)
     if not headline:
@@ -85,14 +88,15 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     if main is None:
         raise SiteError("no body text", path)
     captions = media.caption_texts(pictures)
-    ctx = boilerplate.Context(headline, captions)
+    named = metadata.authors(meta, site)
+    ctx = boilerplate.Context(headline, captions, authors=frozenset(fold(n) for n in named))
     blocks = boilerplate.clean(Converter(base).convert(main.parts), ctx)
     if not any(isinstance(b, (Paragraph, Markup)) and b.text for b in blocks):
         if not meta.declared_article():
             raise classify.NotAnArticle("no body text left once menus and teasers are set aside", path)
         raise SiteError("no body text", path, main.parts[0].sourceline if main.parts else None)
     images = media.lead_and_figures(pictures, meta.first("og:image", "twitter:image", "twitter:image:src")
-                                    or _ld_image(meta), headline_el, main.parts, base)
+                                    or _ld_image(meta), headline_el, main.parts, base, before_cut)
     files = [(media.local_file(p.raw, base, page_file, mirror_root) if p.raw else None)
              or media.local_file(p.url, None, page_file, mirror_root) for p in images]
     warnings = [f"{path}: the article text is uncertain: {main.uncertain}"] if main.uncertain else []
@@ -104,7 +108,7 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     return ParsedPage(
         title=headline, summary=summary, category=category, blocks=tuple(blocks),
         images=tuple(media.to_images(images)), related=tuple(related), date=published,
-        warnings=tuple(warnings), image_files=tuple(files), authors=tuple(metadata.authors(meta, site) or
+        warnings=tuple(warnings), image_files=tuple(files), authors=tuple(named or
                                                                           _byline_names(ctx.bylines)),
         tags=tuple(metadata.tags(meta, category)), updated=metadata.updated(meta), url=meta.url or mirror_url,
         site_name=site, title_raw=title_raw,
@@ -128,7 +132,7 @@ def _signals(meta: metadata.Metadata, title_raw: str, root: Element, body: Eleme
         for part in main.parts:
             for el in part.iter("p", "div", "td", "li"):
                 own = maincontent.own_text(el)
-                if len(own.split()) >= 30:
+                if dom.word_count(own) >= 30:
                     long_paragraphs += 1
     return classify.PageSignals(
         url=meta.url or mirror_url, declared_article=meta.declared_article(), ld_types=meta.ld_types,
@@ -136,6 +140,7 @@ def _signals(meta: metadata.Metadata, title_raw: str, root: Element, body: Eleme
         h1s=tuple(clean_line(text_of(h)) for h in root.iter("h1")), long_paragraphs=long_paragraphs,
         content_words=main.words if main else 0, story_links=links,
         product_markup=product, headings=heads[0], linked_headings=heads[1],
+        main_linked_headings=sum(classify.headings(part)[1] for part in main.parts) if main else 0,
     )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .dom import INVISIBLE_TAGS, Element, ancestors, drop, elements, is_hidden, squash, text_of, tokens
+from .dom import INVISIBLE_TAGS, Element, ancestors, drop, elements, is_hidden, squash, text_of, tokens, word_count
 
 # Class/id words of containers that hold the article.
 _POSITIVE_RE = re.compile(
@@ -29,7 +29,8 @@ _POSITIVE_RE = re.compile(
     r"single|page|rich|copy|markdown|editor\w*|maincontent|articlebody|storybody|field|item|inner")
 # Class/id words of chrome: always cut (unless they hold the headline or articleBody).
 _CHROME_RE = re.compile(
-    r"comments?|comment\w*|comentarios?|commentaires?|kommentare?|disqus|related\w*|sidebar\w*|share\w*|sharing|social\w*|newsletter\w*|outbrain|"
+    r"comments?|comment\w*|comentarios?|commentaires?|kommentare?|disqus|compartir\w*|partage\w*|condivid\w*|"
+    r"relacionad\w*|correlat\w*|side|related\w*|sidebar\w*|share\w*|sharing|social\w*|newsletter\w*|outbrain|"
     r"taboola|recommend\w*|popular|trending|breadcrumbs?|breadcrumb\w*|nav|navbar|navigation|menu\w*|cookie\w*|"
     r"ads?|adv|advert\w*|advertisement|dfp|gpt|banner\w*|sponsor\w*|promo\w*|footer|masthead|subscribe\w*|"
     r"signup|paywall|modal|popup|overlay|toolbar|pagination|pager|widget\w*|skyscraper|mostread|"
@@ -225,7 +226,7 @@ def _holds_prose(el: Element) -> bool:
 
 
 def _measured(parts: list[Element]) -> MainContent:
-    words = sum(len(text_of(p).split()) for p in parts)
+    words = sum(word_count(text_of(p)) for p in parts)
     density = sum(_density(p) * len(text_of(p)) for p in parts) / max(1, sum(len(text_of(p)) for p in parts))
     uncertain = ""
     if words < 60:

@@ -12,7 +12,7 @@ and the figures are the pictures that sit inside the article's text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
@@ -109,12 +109,14 @@ def _document_order(root: Element) -> Callable[[Picture], int]:
 
 
 def lead_and_figures(found: list[Picture], og_image: str, headline: Element | None,
-                     parts: tuple[Element, ...], base: str) -> list[Picture]:
+                     parts: tuple[Element, ...], base: str,
+                     before_cut: Mapping[Element, int] | None = None) -> list[Picture]:
     """The lead picture first, then the figures inside the article, each once."""
     inside = [p for p in found if _within(p.element, parts)]
     og = urljoin(base, og_image) if og_image else ""
     shown = next((p for p in found if og and _same_picture(p.url, og) and not 0 < p.width < 250), None)
-    lead = shown or _marked(found) or _near_headline(found, headline, parts) or (inside[0] if inside else None)
+    lead = shown or _marked(found) or _near_headline(found, headline, parts, before_cut)
+    lead = lead or (inside[0] if inside else None)
     if lead is None and og:
         lead = Picture(lxml_html.Element("img"), og, "", "", "", 0)
     ordered = [lead] if lead else []
@@ -185,7 +187,11 @@ def _not_a_photo(img: Element, url: str) -> bool:
     if any(_NOT_PHOTO_RE.fullmatch(w) for w in words):
         return True
     name = PurePosixPath(path).name
-    return bool(re.search(r"logo|icon|avatar|sprite|pixel|spacer", name))
+    return _NOT_A_PHOTO_NAME_RE.search(name) is not None
+
+
+_NOT_A_PHOTO_NAME_RE = re.compile(r"logo|icon|avatar|sprite|pixel|spacer|preload|loading|spinner|placeholder|blank\.|"
+                                  r"transparent")
 
 
 def _width(img: Element) -> int:
@@ -265,12 +271,34 @@ def _marked(found: list[Picture]) -> Picture | None:
     return None
 
 
-def _near_headline(found: list[Picture], headline: Element | None, parts: tuple[Element, ...]) -> Picture | None:
-    """The first photo after the headline and before the article's text ends, wide enough
-    to lead (or of unknown width)."""
+def _near_headline(found: list[Picture], headline: Element | None, parts: tuple[Element, ...],
+                   before_cut: Mapping[Element, int] | None = None) -> Picture | None:
+    """The first photo after the headline and before the article's text starts (give or
+    take), wide enough to lead or of unknown width: first among those still on the page,
+    then among those whose box the chrome cut took (a photo in a «foto_player» box)."""
     if headline is None:
         return None
-    order = {el: n for n, el in enumerate(headline.getroottree().getroot().iter())}
+    live = {el: n for n, el in enumerate(headline.getroottree().getroot().iter())}
+    unlinked = [p for p in found if not _teaser(p.element)]
+    for order, candidates in ((live, found), (before_cut or {}, unlinked)):
+        found_here = _first_in_window(candidates, headline, parts, order)
+        if found_here is not None:
+            return found_here
+    return None
+
+
+def _teaser(img: Element) -> bool:
+    """An image inside a link to another page: a teaser's picture, not the article's."""
+    link = next((a for a in list(ancestors(img))[:3] if a.tag == "a"), None)
+    href = (link.get("href") or "").strip() if link is not None else ""
+    return bool(href) and not href.startswith("#") and not _IMAGE_FILE_RE.search(urlsplit(href).path)
+
+
+_IMAGE_FILE_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
+
+
+def _first_in_window(found: list[Picture], headline: Element, parts: tuple[Element, ...],
+                     order: Mapping[Element, int]) -> Picture | None:
     start = order.get(headline, 0)
     text_start = min((order.get(p, start) for p in parts), default=start)
     window_end = text_start + 400

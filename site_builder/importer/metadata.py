@@ -161,8 +161,7 @@ def base_url(root: Element, page_url: str, mirror_url: str) -> str:
 
 def title(meta: Metadata, site_name: str, host: str = "") -> tuple[str, str]:
     """The headline, and the <title> as written (for learning the site's suffix)."""
-    label = host.lower().removeprefix("www.").split(".")[0] if host else ""
-    names = frozenset(n for n in (label,) if len(n) >= 3)
+    names = _host_names(host)
     raw_title = next((squash(t.text_content()) for t in meta.root.iter("title") if not _in_svg(t)), "")
     stated = [meta.first("og:title", "twitter:title"), _text(next(meta.ld_values("headline"), "")),
               meta.first("title", "dc.title", "sailthru.title", "parsely-title")]
@@ -182,6 +181,12 @@ def title(meta: Metadata, site_name: str, host: str = "") -> tuple[str, str]:
         if cleaned and fold(cleaned) != fold(site_name):
             return cleaned, raw_title
     return "", raw_title
+
+
+def _host_names(host: str) -> frozenset[str]:
+    """The name a site's address gives it (`www.vnexpress.net` → «vnexpress»)."""
+    label = host.lower().removeprefix("www.").split(".")[0] if host else ""
+    return frozenset(n for n in (label,) if len(n) >= 3)
 
 
 def _headline_candidates(root: Element, site_name: str) -> Iterator[str]:
@@ -271,10 +276,12 @@ def site_name(meta: Metadata) -> str:
 
 # --- summary, dates, people, tags, category -------------------------------------------------------------
 
-def summary(meta: Metadata, site: str) -> str:
+def summary(meta: Metadata, site: str, host: str = "") -> str:
+    """The page's description, without the site's name after it («… - VnExpress»)."""
+    names = _host_names(host)
     for value in (meta.first("description"), meta.first("og:description"), meta.first("twitter:description"),
                   _text(next(meta.ld_values("description"), ""))):
-        text = strip_suffix(html.unescape(html.unescape(value)).replace("\xa0", " "), site)
+        text = strip_suffix(html.unescape(html.unescape(value)).replace("\xa0", " "), site, names)
         if text and len(text) > 10:
             return text
     return ""
@@ -335,7 +342,7 @@ def _marked_times(root: Element, prop: str) -> list[str]:
         if marked:
             found.append(el.get("content") or el.get("datetime") or text_of(el))
     for el in root.iter("time"):
-        if el.get("datetime") and prop == "datePublished":
+        if el.get("datetime") and prop == "datePublished" and not _in_site_header(el):
             found.append(el.get("datetime") or "")
     return found
 
@@ -428,7 +435,8 @@ def tags(meta: Metadata, category: str) -> list[str]:
     return found[:20]
 
 
-_LEAD_TOKEN_RE = re.compile(r"lead|standfirst|excerpt|intro|dek|strapline|subtitle|summary|teaser|sapo|chapeau")
+_LEAD_TOKEN_RE = re.compile(r"lead|lede|standfirst|excerpt|intro|dek|deck|strapline|subtitle|summary|teaser|sapo|"
+                            r"chapeau|chapo|description|bajada|entradilla")
 _CATEGORY_LABEL_RE = re.compile(r"^\s*(?:التصنيف|القسم|التصنيفات)\s*[:：]\s*(?P<name>.+)$")
 _CATEGORY_TOKEN_RE = re.compile(r"categor\w*|section|kicker|rubri\w*|eyebrow")
 

@@ -15,7 +15,7 @@ const SiteSearch = (() => {
       .replace(/[أإآٱةىؤئکی]/g, (c) => LETTERS[c])
       .replace(/[\u0660-\u0669]/g, (c) => String(c.charCodeAt(0) - 0x0660))
       .replace(/[\u06f0-\u06f9]/g, (c) => String(c.charCodeAt(0) - 0x06f0))
-      .toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+      .toLowerCase().replace(/[^\p{L}\p{N}\p{M}]+/gu, " ").trim();
   }
 
   function stem(word) {
