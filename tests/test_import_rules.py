@@ -116,7 +116,8 @@ def test_a_photo_in_a_player_box_still_leads_but_a_teaser_picture_does_not(tmp_p
 
 
 def test_the_site_headers_clock_is_not_the_articles_date(tmp_path):
-    clock = '<header><div class="fecha"><time datetime="jueves, 09 enero 2014 10:21">09 enero 2014</time></div></header>'
+    clock = ('<header><div class="fecha"><time datetime="jueves, 09 enero 2014 10:21">09 enero 2014</time>'
+             "</div></header>")
     body = BODY + '<p class="autor">بقلم: سامي الحسن | عمّان | 08/01/2014</p>'
     html = page(body=body).replace("<body>", "<body>" + clock)
     parsed = read(tmp_path, html, rel="khabarain.example/news/desalination.html")
