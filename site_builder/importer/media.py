@@ -51,11 +51,12 @@ class Picture:
 def pictures(root: Element, base: str) -> list[Picture]:
     """Every photo of the page in document order (logos, icons, pixels left out)."""
     found: list[Picture] = []
+    captions = caption_index(root)
     for img in root.iter("img"):
         url = _real_src(img, base)
         if not url or _not_a_photo(img, url):
             continue
-        caption, credit = _caption(img)
+        caption, credit = _caption(img, captions)
         found.append(Picture(img, url, clean_line(img.get("alt") or ""), caption, credit, _width(img),
                              _real_src(img, "")))
     for noscript in root.iter("noscript"):  # lazy pages keep the real <img> only here
@@ -212,17 +213,20 @@ def _number(value: str | None) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _caption(img: Element) -> tuple[str, str]:
-    """The caption of the figure (or captioned box) an image sits in, split from its credit."""
+def _caption(img: Element, captions: list[tuple[Element, frozenset[Element]]] | None = None) -> tuple[str, str]:
+    """The caption of the figure (or captioned box) an image sits in, split from its credit.
+    `captions`: the page's caption-classed elements with their near ancestors, found once
+    per page (`caption_index`) rather than by walking each image's surroundings."""
     box = next((a for a in list(ancestors(img))[:4] if a.tag == "figure"), None)
     caption_el = box.find(".//figcaption") if box is not None else None
     if caption_el is None:
+        if captions is None:
+            captions = caption_index(img.getroottree().getroot())
         holder = img.getparent()
         for _ in range(3):
             if holder is None:
                 break
-            caption_el = next((c for c in holder.iter() if c is not img and isinstance(c.tag, str)
-                               and any(_CAPTION_TOKEN_RE.fullmatch(t) for t in tokens(c))), None)
+            caption_el = next((c for c, above in captions if (c is holder or holder in above) and c is not img), None)
             if caption_el is not None:
                 break
             holder = holder.getparent()
@@ -240,6 +244,13 @@ def _caption(img: Element) -> tuple[str, str]:
         caption = clean_line(text_of(caption_el).replace(text_of(credit_el), ""))
         return caption, credit
     return split_credit(text_of(caption_el))
+
+
+def caption_index(root: Element) -> list[tuple[Element, frozenset[Element]]]:
+    """Elements whose class names a caption, in page order, each with the elements up to
+    six levels above it (an image's holder three levels up is among them, or not)."""
+    return [(el, frozenset(list(ancestors(el))[:6])) for el in root.iter()
+            if isinstance(el.tag, str) and any(_CAPTION_TOKEN_RE.fullmatch(t) for t in tokens(el))]
 
 
 def _picture_box(img: Element) -> Element | None:
