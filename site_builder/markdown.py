@@ -96,19 +96,29 @@ def _safe_link(url: str) -> bool:
     return bool(_SAFE_URL_RE.match(squeezed))
 
 
-def _see_also_rule(state: StateCore) -> None:
-    """A paragraph that is only «شاهد ايضاً: TITLE» becomes one see_also token."""
+def _replace_paragraphs(state: StateCore, kind: str, tag: str, meta_at: Callable[[list[Token], int], Any]) -> None:
+    """Each top-level paragraph (open, inline, close) for which `meta_at` finds something
+    becomes one `kind` token carrying it; the rest stay as they are."""
     tokens, out, i = state.tokens, [], 0
     while i < len(tokens):
-        title = _see_also_at(tokens, i)
-        if title is None:
+        meta = meta_at(tokens, i)
+        if meta is None:
             out.append(tokens[i])
             i += 1
             continue
-        token = Token("see_also", "aside", 0, block=True, map=tokens[i].map, meta={"title": title})
-        out.append(token)
+        out.append(Token(kind, tag, 0, block=True, map=tokens[i].map, meta=meta))
         i += 3
     state.tokens = out
+
+
+def _see_also_rule(state: StateCore) -> None:
+    """A paragraph that is only «شاهد ايضاً: TITLE» becomes one see_also token."""
+
+    def title_at(tokens: list[Token], i: int) -> dict[str, str] | None:
+        title = _see_also_at(tokens, i)
+        return None if title is None else {"title": title}
+
+    _replace_paragraphs(state, "see_also", "aside", title_at)
 
 
 def _see_also_at(tokens: list[Token], i: int) -> str | None:
@@ -154,16 +164,7 @@ def _render_see_also(self: Any, tokens: list[Token], idx: int, options: Any, env
 def _embeds_rule(state: StateCore) -> None:
     """A top-level paragraph that is one link, to a known video or post service, becomes one
     embed token (shown as a card: the link, never the service's player or script)."""
-    tokens, out, i = state.tokens, [], 0
-    while i < len(tokens):
-        found = _embed_at(tokens, i)
-        if found is None:
-            out.append(tokens[i])
-            i += 1
-            continue
-        out.append(Token("embed", "figure", 0, block=True, map=tokens[i].map, meta=found))
-        i += 3
-    state.tokens = out
+    _replace_paragraphs(state, "embed", "figure", _embed_at)
 
 
 def _embed_at(tokens: list[Token], i: int) -> dict[str, str] | None:
