@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -206,17 +207,38 @@ def _run_import(args: argparse.Namespace) -> int:
 
 
 def _progress_printer(every: int = 500, noun: str = "files") -> Callable[[int, int], None]:
-    """Progress on large mirrors: a line every `every` files (and a live counter on a terminal)."""
+    """Progress: on a terminal one line redrawn in place (bar, done/total, rate, time left);
+    otherwise a line each time another `every` are done, on large jobs only. Work is
+    reported in chunks, so `done` jumps: it is compared with what was shown, not divided."""
     tty = sys.stderr.isatty()
+    first: list[tuple[float, int]] = []  # (when, done) at the first call: the rate counts from there
+    shown = [-1.0, 0]  # when the bar was last drawn; how many `every` steps were printed
 
     def show(done: int, total: int) -> None:
-        if tty and (done % 50 == 0 or done == total):
-            end = "\n" if done == total else ""
-            print(f"\r{done}/{total} {noun}", end=end, file=sys.stderr, flush=True)
-        elif total >= every and (done % every == 0 or done == total):
+        now = time.monotonic()
+        if tty:
+            if not first:
+                first.append((now, done))
+            if done < total and now - shown[0] < 0.1:
+                return
+            shown[0] = now
+            since, before = first[0]
+            bar = _bar(done, total, done - before, now - since, noun)
+            print(f"\r{bar}\x1b[K", end="\n" if done >= total else "", file=sys.stderr, flush=True)
+        elif total >= every and (done // every > shown[1] or done == total):
+            shown[1] = done // every
             print(f"{done}/{total} {noun}", file=sys.stderr)
 
     return show
+
+
+def _bar(done: int, total: int, lately: int, seconds: float, noun: str, width: int = 24) -> str:
+    """`lately` of the `done` were done in the last `seconds`: the rate, and the time left at it."""
+    filled = width * done // total if total else width
+    rate = lately / seconds if seconds > 0 else 0.0
+    left = int((total - done) / rate) if rate > 0 else -1
+    eta = f"{left // 60}:{left % 60:02d}" if left >= 0 else "-:--"
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {noun}, {rate:.0f}/s, {eta} left"
 
 
 def _print_problems(problems: list[Problem]) -> None:

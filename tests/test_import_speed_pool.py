@@ -1,0 +1,181 @@
+"""Reading on every core: the same result as one process, progress on every page, and a
+worker that dies mid-import ends the import with an error instead of hanging it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from pages import text_dump
+
+from site_builder.importer import reading
+from site_builder.importer.run import ImportOptions, import_sources
+
+REAL = ROOT / "tests" / "fixtures" / "real" / "mirror"
+ARABIC = (
+    "arabic.sputniknews.com/1550981615.html",
+    "www.youm7.com/1691196862.html",
+    "www.albayan.ae/1623715966.html",
+    "www.almadenahnews.com/1588107198.html",
+    "www.bbc.com/c720dxj8dq8o.html",
+)  # ~1 MB of real pages
+
+
+def _mirror(tmp_path: Path, dumps: int = 40) -> Path:
+    """Text dumps with distinct titles, and real Arabic pages (bytes enough for the workers)."""
+    src = tmp_path / "mirror"
+    for n in range(dumps):
+        path = src / f"dump{n:03d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text_dump(title=f"خبر رقم {n} عن المنتخب في التصفيات"), encoding="utf-8")
+    for name in ARABIC:
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_bytes((REAL / name).read_bytes())
+    return src
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_workers_read_as_one_process_does(tmp_path, monkeypatch):
+    src = _mirror(tmp_path)
+    outputs = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("SITE_BUILDER_JOBS", jobs)
+        seen: list[tuple[int, int]] = []
+        out = tmp_path / f"content-{jobs}"
+        report = import_sources(
+            [src], ImportOptions(out=out), lambda done, total, seen=seen: seen.append((done, total))
+        )
+        total = sum(1 for p in src.rglob("*") if p.is_file())
+        assert report.counts["imported"] == total - report.counts["skipped"], report.problems
+        assert seen == [(n, total) for n in range(1, total + 1)]  # every page, in order of count
+        outputs.append(_files(out))
+    assert reading._worth_forking(2, [f for f in _sources(src)])
+    assert outputs[0] == outputs[1]
+
+
+def _sources(src: Path):
+    from site_builder.importer.run import find_sources
+
+    return list(find_sources([src]))
+
+
+def test_a_small_job_is_read_in_this_process(tmp_path):
+    src = tmp_path / "mirror"
+    src.mkdir()
+    for n in range(5):
+        (src / f"{n}.txt").write_text(text_dump(title=f"خبر رقم {n} عن المنتخب"), encoding="utf-8")
+    assert not reading._worth_forking(2, _sources(src))
+    assert not reading._worth_forking(1, _sources(_mirror(tmp_path)))
+
+
+DYING_IMPORT = """
+import os, signal, sys
+from pathlib import Path
+from site_builder import cli
+from site_builder.importer import reading, run
+
+real = run.parse_source
+pids = Path(sys.argv[1])
+
+def dying(raw, source):
+    (pids / str(os.getpid())).touch()
+    if source.path.name == "dump025.txt":
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer or a user would
+    return real(raw, source)
+
+run.parse_source = dying
+reading._CHUNK = 4  # several chunks ahead of the dead one, and after it
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.slow
+def test_a_killed_worker_stops_the_import_cleanly(tmp_path):
+    src, out, pids = _mirror(tmp_path), tmp_path / "content", tmp_path / "pids"
+    pids.mkdir()
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", DYING_IMPORT, str(pids), "import", str(src), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SITE_BUILDER_JOBS": "2"},
+    )
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1, result.stderr
+    assert "a worker process died while reading the pages" in result.stderr and "nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert not out.exists() or not any(out.rglob("*")), sorted(out.rglob("*"))  # no article, no state, no temp
+    workers = {int(p.name) for p in pids.iterdir()}
+    assert len(workers) >= 2
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers), "a worker outlived the import"
+
+    # The next import, with no worker dying, imports everything.
+    again = subprocess.run(
+        [sys.executable, "-m", "site_builder", "import", str(src), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SITE_BUILDER_JOBS": "2"},
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert ", 0 failed" in again.stderr
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+class _Terminal:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_on_a_terminal_progress_is_one_line_redrawn(monkeypatch):
+    from site_builder import cli
+
+    terminal = _Terminal()
+    monkeypatch.setattr(cli.sys, "stderr", terminal)
+    clock = iter(range(1000))
+    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))  # a second between calls
+    show = cli._progress_printer()
+    for done in range(1, 101):
+        show(done, 100)
+    frames = terminal.text.split("\r")[1:]
+    assert len(frames) == 100 and terminal.text.count("\n") == 1 and terminal.text.endswith("\n")
+    assert frames[49].startswith("[############............] 50/100 files, 1/s, 0:50 left")
+    assert frames[-1].startswith("[########################] 100/100 files")
+
+
+def test_the_bar_reads_done_rate_and_time_left():
+    from site_builder.cli import _bar
+
+    assert _bar(3456, 10000, 3456, 40.0, "files") == "[########................] 3456/10000 files, 86/s, 1:15 left"
+    assert _bar(0, 10000, 0, 0.0, "files").endswith("0/10000 files, 0/s, -:-- left")
