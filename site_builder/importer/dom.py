@@ -37,7 +37,6 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 # A box squeezed to nothing: «height:0px; overflow:hidden» (text kept for search engines only).
 _ZERO_HEIGHT_RE = re.compile(r"(?:^|[;\s])height\s*:\s*0(?:px)?\s*(?:;|$)", re.IGNORECASE)
 _OVERFLOW_HIDDEN_RE = re.compile(r"overflow\s*:\s*hidden", re.IGNORECASE)
-_SPACES_RE = re.compile(r"\s+")
 
 
 def parse(text: str, path: str) -> Element:
@@ -63,8 +62,8 @@ _SCRIPT_LINK_RE = re.compile(r"(?:window\.open|location(?:\.href)?\s*=).*?['\"](
 def script_links(body: Element) -> None:
     """A teaser made clickable by script (`<h3 onclick="window.open('https://…')">`) is a
     link: wrap its words in `<a>` so that link density and the link-only rules see it."""
-    for el in list(body.iter()):
-        if not isinstance(el.tag, str) or el.tag == "a" or "onclick" not in el.attrib:
+    for el in body.xpath(".//*[@onclick]"):
+        if el.tag == "a":
             continue
         match = _SCRIPT_LINK_RE.search(el.get("onclick") or "")
         if not match or el.find(".//a") is not None:
@@ -113,7 +112,22 @@ def word_count(text: str) -> int:
 
 def squash(text: str) -> str:
     """Whitespace collapsed to single spaces, trimmed (NBSP included)."""
-    return _SPACES_RE.sub(" ", text).strip()
+    return " ".join(text.split())
+
+
+def first_text(el: Element, depth: int = 0) -> str:
+    """The first text inside an element, in document order (its label, if it has one):
+    a cheap look before reading the element's whole text."""
+    if el.text and el.text.strip():
+        return el.text.lstrip()
+    for child in el:
+        if isinstance(child.tag, str) and depth < 8:
+            found = first_text(child, depth + 1)
+            if found:
+                return found
+        if child.tail and child.tail.strip():
+            return child.tail.lstrip()
+    return ""
 
 
 def text_of(el: Element) -> str:

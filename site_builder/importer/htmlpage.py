@@ -78,7 +78,7 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
         dom.drop(lead)
     links = classify.story_links(body, meta.url or mirror_url)
     heads = classify.headings(body)
-    product = any("schema.org/Product" in (e.get("itemtype") or "") for e in body.iter() if isinstance(e.tag, str))
+    product = bool(body.xpath(".//*[contains(@itemtype, 'schema.org/Product')]"))
     before_cut = {el: n for n, el in enumerate(root.iter())}
     maincontent.cut_chrome(body, frozenset(e for e in (headline_el, article_body) if e is not None))
     main = maincontent.choose(body, article_body)
@@ -147,7 +147,8 @@ def _signals(meta: metadata.Metadata, title_raw: str, root: Element, body: Eleme
 def _mark_see_also_and_embeds(body: Element) -> None:
     """See-also boxes and embedded players become marker paragraphs, so that cutting the
     chrome (an `<aside>`, an `<iframe>`) keeps them where they stood."""
-    for el in list(body.iter("aside", "div", "p", "section")):
+    labelled = body.xpath(".//text()[contains(., 'شاهد') or contains(., 'قرأ') or contains(., 'قرا')]")
+    for el in list(body.iter("aside", "div", "p", "section")) if labelled else ():
         title = see_also_of(el) if el.getparent() is not None else None
         if title:
             for child in list(el):
@@ -170,7 +171,8 @@ def _mark_see_also_and_embeds(body: Element) -> None:
 def _related_cards(body: Element) -> list[RelatedItem]:
     """Cards of the boxes marked "related" and of what follows a «أخبار ذات صلة» heading;
     the heading and its cards leave the page (the boxes go with the chrome)."""
-    boxes = [e for e in body.iter() if isinstance(e.tag, str) and e.tag not in ("a", "span", "html", "body")
+    named = body.xpath(".//*[contains(@class, 'elated') or contains(@id, 'elated')]")  # Related, related
+    boxes = [e for e in named if e.tag not in ("a", "span", "html", "body")
              and any("related" in t for t in tokens(e)) and e.find(".//h1") is None]
     zones = [[b] for b in boxes if not any(a in boxes for a in dom.ancestors(b))]
     for heading in [e for e in body.iter(*HEADINGS) if is_related_heading(text_of(e))]:

@@ -64,12 +64,14 @@ def cut_chrome(body: Element, keep: frozenset[Element]) -> None:
     boxes must survive even when a class says otherwise."""
     holders = {a for el in keep for a in (el, *ancestors(el))}
     doomed = []
-    for el in elements(body):
-        if el is body or el in holders:
-            continue
-        if el.tag in INVISIBLE_TAGS or is_hidden(el) or el.tag in _ALWAYS_CUT or (
-                el.tag not in ("main", "article") and _is_chrome(el)):
+    stack = [child for child in reversed(body) if isinstance(child.tag, str)]
+    while stack:  # in page order, never looking inside a box already doomed
+        el = stack.pop()
+        if el not in holders and (el.tag in INVISIBLE_TAGS or is_hidden(el) or el.tag in _ALWAYS_CUT or (
+                el.tag not in ("main", "article") and _is_chrome(el))):
             doomed.append(el)
+            continue
+        stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
     for el in doomed:
         drop(el)
 

@@ -72,8 +72,10 @@ def pictures(root: Element, base: str) -> list[Picture]:
                     noscript.addnext(img)
                     caption, credit = _caption(img)
                     found.append(Picture(img, url, clean_line(img.get("alt") or ""), caption, credit, _width(img)))
-    found.extend(_microdata_pictures(root, base, found))
-    found.sort(key=_document_order(root))
+    drawn = _microdata_pictures(root, base, found)
+    if drawn:
+        found.extend(drawn)
+        found.sort(key=_document_order(root))
     return found
 
 
@@ -83,9 +85,8 @@ def _microdata_pictures(root: Element, base: str, found: list[Picture]) -> list[
     its metadata names, put in place as an <img>."""
     have = {p.element for p in found}
     added = []
-    for box in root.iter():
-        if not isinstance(box.tag, str) or "ImageObject" not in (box.get("itemtype") or "") \
-                or box.get("itemprop") not in ("associatedMedia", "image"):
+    for box in root.xpath("//*[contains(@itemtype, 'ImageObject')]"):
+        if box.get("itemprop") not in ("associatedMedia", "image"):
             continue
         if any(img in have and not 0 < _width(img) < 100 for img in box.iter("img")):
             continue
@@ -249,8 +250,8 @@ def _caption(img: Element, captions: list[tuple[Element, frozenset[Element]]] | 
 def caption_index(root: Element) -> list[tuple[Element, frozenset[Element]]]:
     """Elements whose class names a caption, in page order, each with the elements up to
     six levels above it (an image's holder three levels up is among them, or not)."""
-    return [(el, frozenset(list(ancestors(el))[:6])) for el in root.iter()
-            if isinstance(el.tag, str) and any(_CAPTION_TOKEN_RE.fullmatch(t) for t in tokens(el))]
+    return [(el, frozenset(list(ancestors(el))[:6])) for el in root.xpath("//*[@class or @id]")
+            if any(_CAPTION_TOKEN_RE.fullmatch(t) for t in tokens(el))]
 
 
 def _picture_box(img: Element) -> Element | None:

@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..text import clean_line, fold
 from .dates import date_in_url, dateline, first_date, parse_stated
-from .dom import Element, ancestors, squash, text_of, tokens
+from .dom import Element, ancestors, first_text, squash, text_of, tokens
 from .page import FoundDate
 
 _ARTICLE_TYPE_RE = re.compile(r"Article$|^BlogPosting$|^Report$|^Reportage")
@@ -334,13 +334,9 @@ def updated(meta: Metadata) -> dt.date | dt.datetime | None:
 
 def _marked_times(root: Element, prop: str) -> list[str]:
     found = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        marked = el.get("itemprop") == prop or (prop == "datePublished" and el.tag == "time"
-                                                and el.get("pubdate") is not None)
-        if marked:
-            found.append(el.get("content") or el.get("datetime") or text_of(el))
+    query = "//*[@itemprop=$prop] | //time[@pubdate]" if prop == "datePublished" else "//*[@itemprop=$prop]"
+    for el in root.xpath(query, prop=prop):  # in page order
+        found.append(el.get("content") or el.get("datetime") or text_of(el))
     for el in root.iter("time"):
         if el.get("datetime") and prop == "datePublished" and not _in_site_header(el):
             found.append(el.get("datetime") or "")
@@ -437,6 +433,7 @@ def tags(meta: Metadata, category: str) -> list[str]:
 
 _LEAD_TOKEN_RE = re.compile(r"lead|lede|standfirst|excerpt|intro|dek|deck|strapline|subtitle|summary|teaser|sapo|"
                             r"chapeau|chapo|description|bajada|entradilla")
+_CATEGORY_LABELS = ("التصنيف", "القسم")
 _CATEGORY_LABEL_RE = re.compile(r"^\s*(?:التصنيف|القسم|التصنيفات)\s*[:：]\s*(?P<name>.+)$")
 _CATEGORY_TOKEN_RE = re.compile(r"categor\w*|section|kicker|rubri\w*|eyebrow")
 
@@ -460,12 +457,17 @@ def category(meta: Metadata, headline: str) -> str:
 
 def _category_marked(root: Element) -> str:
     """An «التصنيف: …» line, or a short element whose class says category or section."""
+    any_label = bool(root.xpath("//text()[contains(., 'التصنيف') or contains(., 'القسم')]"))
     for el in root.iter("p", "span", "div", "li", "a"):
+        labelled = any_label and first_text(el).startswith(_CATEGORY_LABELS)
+        marked = any(_CATEGORY_TOKEN_RE.fullmatch(t) for t in tokens(el))
+        if not (labelled or marked):
+            continue  # the element's whole text is read only for a candidate
         text = clean_line(text_of(el))
-        match = _CATEGORY_LABEL_RE.match(text) if len(text) < 80 else None
+        match = _CATEGORY_LABEL_RE.match(text) if labelled and len(text) < 80 else None
         if match:
             return clean_line(match.group("name"))
-        if any(_CATEGORY_TOKEN_RE.fullmatch(t) for t in tokens(el)) and 0 < len(text.split()) <= 4:
+        if marked and 0 < len(text.split()) <= 4:
             return text
     return ""
 

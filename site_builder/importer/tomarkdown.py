@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..embeds import embed_name
 from ..text import clean_block, clean_line, fold, see_also_title
-from .dom import HEADINGS, Element, squash, text_of
+from .dom import HEADINGS, Element, first_text, squash, text_of
 from .page import Block, Heading, Markup, Paragraph, SeeAlsoBlock
 from .write import escape_block_start, escape_inline
 
@@ -383,23 +383,9 @@ def _block_text(block: Block) -> str:
 _SEE_ALSO_STARTS = ("شاهد", "اقرا")  # folded: «أقرأ», «إقرأ», «اقرأ» fold to «اقرا»
 
 
-def _first_words(el: Element, depth: int = 0) -> str:
-    """The first text inside an element, in document order (its label, if it has one)."""
-    if el.text and el.text.strip():
-        return el.text.lstrip()
-    for child in el:
-        if isinstance(child.tag, str) and depth < 8:
-            found = _first_words(child, depth + 1)
-            if found:
-                return found
-        if child.tail and child.tail.strip():
-            return child.tail.lstrip()
-    return ""
-
-
 def see_also_of(el: Element) -> str | None:
     """The title of a see-also box («شاهد ايضاً: …» with at most one link), or None."""
-    if not fold(_first_words(el)[:24]).startswith(_SEE_ALSO_STARTS):
+    if not fold(first_text(el)[:24]).startswith(_SEE_ALSO_STARTS):
         return None  # cheap: most boxes are not one, and their whole text need not be read
     text = squash(" ".join(el.itertext()))  # a heading and a link inside stay two words apart
     if len(text) > 300:
