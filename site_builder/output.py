@@ -239,6 +239,52 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
+class BatchedWrites:
+    """write_atomic() for thousands of files: each batch's temp files are written, made
+    durable with one sync for the whole batch (instead of one fsync per file, most of an
+    import's writing time), then renamed into place. A rename never comes before its data
+    is on disk, so a crash leaves every file whole: old or new. Leftover temp files of a
+    killed run are `remove_stale_temps()`'s."""
+
+    def __init__(self, batch: int = 256) -> None:
+        self.batch = batch
+        self.pending: list[tuple[str, Path]] = []
+
+    def __enter__(self) -> BatchedWrites:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            for tmp, _ in self.pending:
+                Path(tmp).unlink(missing_ok=True)
+            self.pending.clear()
+
+    def write(self, path: Path, data: str | bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(raw)
+            os.chmod(tmp, FILE_MODE)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.pending.append((tmp, path))
+        if len(self.pending) >= self.batch:
+            self.commit()
+
+    def commit(self) -> None:
+        if not self.pending:
+            return
+        os.sync()
+        for tmp, path in self.pending:
+            os.replace(tmp, path)
+        self.pending.clear()
+
+
 def remove_stale_temps(folder: Path) -> None:
     """Delete what write_atomic() left behind when a process was killed mid-write (hidden
     `.NAME.XXXX.tmp` files; nothing reads them)."""

@@ -130,3 +130,18 @@ def test_a_thai_paragraph_counts_as_running_text(tmp_path):
     teasers = "".join(f'<h3><a href="/journal/{n}">ข่าวอื่น {n}</a></h3>' for n in range(12))
     html = page(body=thai, title="ผล DNA ยืนยัน ศพลอยแม่น้ำโขงเป็นคนสนิท").replace("</main>", teasers + "</main>")
     assert read(tmp_path, html).title == "ผล DNA ยืนยัน ศพลอยแม่น้ำโขงเป็นคนสนิท"
+
+
+def test_the_same_long_title_twice_gets_two_slugs_within_the_limit(tmp_path):
+    from site_builder.importer import ImportOptions, import_sources
+
+    title = "وزير المياه يفتتح أكبر محطة لتحلية مياه البحر في المنطقة بطاقة إنتاجية تبلغ نصف مليون متر مكعب يومياً"
+    mirror = tmp_path / "mirror" / "khabarain.example"
+    for name, body in (("a.html", BODY), ("b.html", BODY.replace("افتتحت", "دشنت"))):
+        (mirror / name).parent.mkdir(parents=True, exist_ok=True)
+        (mirror / name).write_text(page(body=body, title=title), encoding="utf-8")
+    report = import_sources([tmp_path / "mirror"], ImportOptions(out=tmp_path / "content", date=None))
+    slugs = sorted((p.stem for p in (tmp_path / "content").glob("*.md")), key=len)
+    assert report.counts["imported"] == 2 and len(slugs) == 2, report.problems
+    first = slugs[-1] if not slugs[-1].endswith("-2") else slugs[0]
+    assert all(len(s) <= 80 for s in slugs) and set(slugs) == {first, first[:78].rstrip("-") + "-2"}

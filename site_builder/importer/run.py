@@ -19,7 +19,7 @@ import yaml
 
 from ..errors import Problem, SiteError
 from ..model import Article, Image, Source
-from ..output import remove_stale_temps, write_atomic
+from ..output import BatchedWrites, remove_stale_temps
 from ..text import short_hash, slugify
 from . import classify, htmlpage, sitewide, textdump
 from .dates import full_dates
@@ -117,11 +117,12 @@ def import_sources(args: list[Path], options: ImportOptions, progress: Progress 
             knowledge.add(read.traits)
     taken = {p.stem for p in options.out.glob("*.md")}
     fresh = ImportState()
-    for read in reads:
-        outcome = _settle(read, options, existing, taken, knowledge, report)
-        report.counts[outcome] += 1
-        fresh.remember(read)
-    fresh.save(options.out)
+    with BatchedWrites() as writer:
+        for read in reads:
+            outcome = _settle(read, options, existing, taken, knowledge, report, writer)
+            report.counts[outcome] += 1
+            fresh.remember(read)
+    fresh.save(options.out)  # after the batch is in place: the state never runs ahead of the files
     return report
 
 
@@ -138,7 +139,7 @@ def _sources(args: list[Path], report: ImportReport) -> list[SourceFile]:
 
 
 def _settle(read: Read, options: ImportOptions, existing: ExistingFiles, taken: set[str],
-            knowledge: sitewide.SiteKnowledge, report: ImportReport) -> str:
+            knowledge: sitewide.SiteKnowledge, report: ImportReport, writer: BatchedWrites) -> str:
     """What becomes of one read page: skipped, failed, unchanged, or written."""
     if read.error is not None:
         report.problems.append(read.error)
@@ -150,7 +151,7 @@ def _settle(read: Read, options: ImportOptions, existing: ExistingFiles, taken: 
         return "unchanged"
     parsed, _dropped = sitewide.finish(read.parsed, read.host, knowledge)
     try:
-        return _import_one(read.source, parsed, read.fmt, read.sha, options, existing, taken, report)
+        return _import_one(read.source, parsed, read.fmt, read.sha, options, existing, taken, report, writer)
     except SiteError as err:
         report.problems.append(Problem.from_error(err if err.path else err.at(read.source.path)))
     except OSError as err:
@@ -199,7 +200,7 @@ def _yaml_scalar(raw: str) -> str:
 
 
 def _import_one(source: SourceFile, parsed: ParsedPage, fmt: str, sha: str, options: ImportOptions,
-                existing: ExistingFiles, taken: set[str], report: ImportReport) -> str:
+                existing: ExistingFiles, taken: set[str], report: ImportReport, writer: BatchedWrites) -> str:
     for message in parsed.warnings:
         report.problems.append(Problem("warning", message))
     target = existing.find(source.key, sha)
@@ -208,7 +209,7 @@ def _import_one(source: SourceFile, parsed: ParsedPage, fmt: str, sha: str, opti
     date, note = _settle_date(parsed, options, source.path)
     if note:
         report.problems.append(Problem("warning", note, str(source.path)))
-    images = _place_images(parsed, options.out, slug)
+    images = _place_images(parsed, options.out, slug, writer)
     article = Article(
         title=parsed.title, slug=slug, date=date.value, date_source=date.source,
         category=parsed.category, summary=parsed.summary, body=body_markdown(parsed.blocks),
@@ -216,8 +217,9 @@ def _import_one(source: SourceFile, parsed: ParsedPage, fmt: str, sha: str, opti
         source=Source(source.key, fmt, sha, parsed.url),
         extra=_extra(parsed),
     )
-    check_importable(article, source.path)
-    return _write(article, target or options.out / f"{slug}.md", options.force, report)
+    text = render_file(article)
+    check_importable(text, article.slug, source.path)
+    return _write(article, text, target or options.out / f"{slug}.md", options.force, report, writer)
 
 
 def _extra(parsed: ParsedPage) -> dict[str, object]:
@@ -253,13 +255,18 @@ def _mirror_url(source: SourceFile) -> str:
     return f"https://{host}/{quote(path)}"
 
 
-def _unique_slug(slug: str, taken: set[str]) -> str:
+def _unique_slug(slug: str, taken: set[str], limit: int = 80) -> str:
+    """The slug, or the slug with `-2`, `-3` … (cut shorter first, so that a title already
+    cut to the limit stays within it)."""
     if slug not in taken:
         return slug
     for n in range(2, 1000):
-        if f"{slug}-{n}" not in taken:
-            return f"{slug}-{n}"
-    return f"{slug}-{short_hash(slug + str(len(taken)))}"
+        suffix = f"-{n}"
+        candidate = slug[: limit - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+    suffix = f"-{short_hash(slug + str(len(taken)))}"
+    return slug[: limit - len(suffix)].rstrip("-") + suffix
 
 
 def _settle_date(parsed: ParsedPage, options: ImportOptions, path: Path) -> tuple[FoundDate, str]:
@@ -287,7 +294,7 @@ def _own_text(parsed: ParsedPage) -> Iterator[str]:
             yield block.text
 
 
-def _place_images(parsed: ParsedPage, out: Path, slug: str) -> tuple[Image, ...]:
+def _place_images(parsed: ParsedPage, out: Path, slug: str, writer: BatchedWrites) -> tuple[Image, ...]:
     """Copy images the mirror holds into `<slug>/` beside the article; src points there."""
     placed = []
     for index, image in enumerate(parsed.images):
@@ -299,15 +306,15 @@ def _place_images(parsed: ParsedPage, out: Path, slug: str) -> tuple[Image, ...]
         dest = out / slug / name
         data = local.read_bytes()
         if not dest.exists() or dest.read_bytes() != data:
-            write_atomic(dest, data)
+            writer.write(dest, data)
         placed.append(replace(image, src=f"{slug}/{name}"))
     return tuple(placed)
 
 
-def _write(article: Article, path: Path, force: bool, report: ImportReport) -> str:
-    text = render_file(article)
+def _write(article: Article, text: str, path: Path, force: bool, report: ImportReport,
+           writer: BatchedWrites) -> str:
     if not path.exists():
-        write_atomic(path, text)
+        writer.write(path, text)
         return "imported"
     old = path.read_text(encoding="utf-8", errors="replace")
     if old == text:
@@ -318,7 +325,7 @@ def _write(article: Article, path: Path, force: bool, report: ImportReport) -> s
         report.problems.append(Problem(
             "warning", "edited by hand since its import; not overwritten (use --force)", str(path)))
         return "skipped"
-    write_atomic(path, text)
+    writer.write(path, text)
     return "updated"
 
 

@@ -9,12 +9,11 @@ from pathlib import Path
 
 from ..content import parse_article
 from ..errors import SiteError
-from ..model import Article
-from .write import render_file
 
 
-def check_importable(article: Article, source: Path) -> None:
+def check_importable(text: str, slug: str, source: Path) -> None:
+    """`text`, the file about to be written for `slug`, read as the build will read it."""
     try:
-        parse_article(render_file(article), f"{article.slug}.md")
+        parse_article(text, f"{slug}.md")
     except SiteError as err:
         raise SiteError(f"the imported file would not build: {err}", source) from None
