@@ -14,7 +14,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from ..text import fold
+from ..text import fold_words
 from .metadata import strip_suffix
 from .page import Block, Heading, Markup, Paragraph, ParsedPage, SeeAlsoBlock
 
@@ -25,7 +25,8 @@ _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 
 def fingerprint(block: Block) -> str:
     text = block.title if isinstance(block, SeeAlsoBlock) else block.text
-    return hashlib.blake2b(fold(text).encode("utf-8"), digest_size=8).hexdigest()
+    folded = " ".join(fold_words(text))  # not the cached fold(): every block of every page passes once
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True)
