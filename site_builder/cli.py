@@ -146,25 +146,46 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 def _add_deploy(commands: argparse._SubParsersAction) -> None:
     cmd = commands.add_parser(
-        "deploy", help="build and publish the site to a gh-pages branch",
-        description="Build the site, check it is fit for GitHub Pages, commit exactly the built files to a "
-                    "branch (without touching your working tree or index) and push it.",
+        "deploy", help="build and publish the site to a gh-pages branch or to object storage",
+        description="Build the site, report its size, check it is fit for the target, then publish it: by "
+                    "default commit exactly the built files to a branch for GitHub Pages (without touching your "
+                    "working tree or index) and push it; with --target s3://BUCKET/PREFIX upload what changed to "
+                    "object storage (S3, R2, B2, GCS, MinIO) with rclone, endpoint and keys from AWS_ENDPOINT_URL, "
+                    "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION.",
     )
     _site_arguments(cmd, "URL the site will be served from (default: base_url of site.yml)")
-    cmd.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
-    cmd.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
-    cmd.add_argument("--cname", metavar="DOMAIN", help="custom domain: writes CNAME and serves from its root")
-    cmd.add_argument("--message", default="Publish the archive", help="commit message")
-    cmd.add_argument("--no-push", dest="push", action="store_false", help="commit to the branch but do not push")
+    cmd.add_argument("--target", default="pages", metavar="pages|s3://BUCKET/PREFIX",
+                     help="where to publish: GitHub Pages (default; at most 1 GB, 100 MB a file) or an S3 bucket")
+    cmd.add_argument("--dry-run", action="store_true", help="report what would change and publish nothing")
+    pages = cmd.add_argument_group("GitHub Pages")
+    pages.add_argument("--branch", help="branch to publish to (default: gh-pages)")
+    pages.add_argument("--remote", help="remote to push to (default: origin)")
+    pages.add_argument("--cname", metavar="DOMAIN", help="custom domain: writes CNAME and serves from its root")
+    pages.add_argument("--message", help="commit message")
+    pages.add_argument("--no-push", dest="push", action="store_false", help="commit to the branch but do not push")
     cmd.set_defaults(handler=_run_deploy)
 
 
 def _run_deploy(args: argparse.Namespace) -> int:
     from .build import build
     from .config import load
-    from .deploy import DeployOptions, check_output, publish, push, repository_of
+    from .deploy import DeployOptions, PagesPublisher, Publisher, repository_of, survey
 
-    repo = repository_of(args.site)
+    publisher: Publisher
+    if args.target == "pages":
+        options = DeployOptions(args.branch or "gh-pages", args.remote or "origin", args.cname,
+                                args.message or "Publish the archive", args.push and not args.dry_run)
+        publisher = PagesPublisher(repository_of(args.site), options)
+    elif args.target.startswith("s3:"):
+        from .deploy.s3 import S3Publisher, parse_target
+
+        pages_only = [f"--{name.replace('_', '-')}" for name in ("branch", "remote", "cname", "message")
+                      if getattr(args, name) is not None] + ([] if args.push else ["--no-push"])
+        if pages_only:
+            raise UsageError(f"{', '.join(pages_only)}: for GitHub Pages only, not with --target {args.target}")
+        publisher = S3Publisher(parse_target(args.target))
+    else:
+        raise UsageError(f"--target {args.target!r}: use pages or s3://BUCKET/PREFIX")
     base_url = args.base_url if args.base_url is not None else (f"https://{args.cname}/" if args.cname else None)
     overrides = {"base_url": base_url} if base_url is not None else None
     result = build(args.site, None, overrides, strict=False, progress=None)
@@ -172,19 +193,20 @@ def _run_deploy(args: argparse.Namespace) -> int:
     if not result.written:
         print("deploy stopped: the build failed; nothing was published", file=sys.stderr)
         return 1
-    out = args.site / "output"
-    problems = check_output(out, load(args.site, overrides).base_url)
+    found = survey(args.site / "output")
+    print(f"output: {found}", file=sys.stderr)
+    problems = publisher.check(found, load(args.site, overrides).base_url)
     _print_problems(problems)
     if any(p.level == "error" for p in problems):
         print("deploy stopped: the output is not fit to publish; nothing was published", file=sys.stderr)
         return 1
-    options = DeployOptions(args.branch, args.remote, args.cname, args.message, args.push)
-    commit = publish(repo, out, options)
-    print(f"{options.branch}: {'new commit ' + commit[:12] if commit else 'unchanged, no new commit'}",
-          file=sys.stderr)
-    if options.push:
-        push(repo, options)
-        print(f"pushed {options.branch} to {options.remote}", file=sys.stderr)
+    changes = publisher.plan(found)
+    print(f"{publisher.target}: {changes}", file=sys.stderr)
+    if args.dry_run:
+        print("dry run: nothing was published", file=sys.stderr)
+        return 0
+    for line in publisher.publish():
+        print(line, file=sys.stderr)
     return 0
 
 

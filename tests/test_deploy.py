@@ -17,7 +17,8 @@ import yaml
 from conftest import ROOT, run_cli
 from sitekit import make_site, parse_page
 
-from site_builder.deploy import check_output
+from site_builder import cli
+from site_builder.deploy import check_output, pages, survey
 from site_builder.serve import DevServer
 
 
@@ -57,6 +58,9 @@ def test_deploy_commits_exactly_the_built_files_and_leaves_the_checkout_alone(re
     assert result.returncode == 0, result.stderr
     assert _snapshot(site) == before
     built = {p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*") if p.is_file()}
+    size = sum((site / "output" / rel).stat().st_size for rel in built)
+    assert f"output: {len(built)} files, {size / 2**20:.1f} MB\n" in result.stderr
+    assert f"gh-pages: {len(built) + 2} new, 0 changed, 0 removed, 0 unchanged" in result.stderr
     published = set(git(remote, "ls-tree", "-r", "--name-only", "gh-pages").splitlines())
     assert published == built | {".nojekyll", "CNAME"}
     assert git(remote, "show", "gh-pages:CNAME") == "archive.example.org"
@@ -70,6 +74,7 @@ def test_deploy_commits_exactly_the_built_files_and_leaves_the_checkout_alone(re
     article.write_text(article.read_text(encoding="utf-8").replace("لقد تآكلت", "لقد تراجعت"), encoding="utf-8")
     third = run_cli("deploy", "--site", str(site), "--cname", "archive.example.org")
     assert third.returncode == 0 and "new commit" in third.stderr
+    assert re.search(r"gh-pages: 0 new, [1-9]\d* changed, 0 removed, \d+ unchanged", third.stderr)
     assert git(remote, "rev-parse", "gh-pages^") == first
     assert _snapshot(site)[1:] == before[1:]
 
@@ -106,6 +111,56 @@ def test_checks_stop_an_unfit_output(tmp_path):
     assert "'/elsewhere/' is outside the base path /repo/" in text
     assert "relative link 'rel/'" in text
     assert "/repo/ok/" not in text
+
+
+def _sparse(path: Path, size: int) -> None:
+    """A file that says it is `size` bytes long and takes no room on disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.truncate(size)
+
+
+def test_pages_refuses_a_site_over_1_gb_and_says_what_to_do(tmp_path):
+    out = tmp_path / "out"
+    (out / "index.html").parent.mkdir(parents=True)
+    (out / "index.html").write_text("<p>أرشيف</p>", encoding="utf-8")
+    for i in range(11):  # 11 × 99 MB: every file under 100 MB, the site over 1 GB
+        _sparse(out / "media" / f"{i}.bin", 99 * 2**20)
+    found = survey(out)
+    assert (found.files, found.bytes) == (12, 11 * 99 * 2**20 + len("<p>أرشيف</p>".encode()))
+    assert str(found) == "12 files, 1.06 GB"
+    problems = check_output(found, "https://u.github.io/repo/")
+    assert [p.level for p in problems] == ["error"]
+    assert "the site is 1.06 GB in 12 files; GitHub Pages accepts at most 1 GB" in problems[0].message
+    assert "site-builder deploy --target s3://BUCKET/PREFIX" in problems[0].message
+    _sparse(out / "media" / "0.bin", 2**20)  # now 1 GB less 98 MB: accepted
+    assert check_output(out, "https://u.github.io/repo/") == []
+
+
+def test_deploy_reports_the_size_and_refuses_past_the_pages_limit(repo, monkeypatch, capsys):
+    """The whole command with the limit lowered (the demo site is ~0.4 MB): nothing is committed or pushed."""
+    site, remote = repo
+    monkeypatch.setattr(pages, "MAX_SITE", 100 * 1024)
+    code = cli.main(["deploy", "--site", str(site)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert re.search(r"^output: \d+ files, 0\.\d MB$", err, re.M)
+    assert "GitHub Pages accepts at most 100 KB: publish it to object storage behind a CDN instead: " \
+           "site-builder deploy --target s3://BUCKET/PREFIX" in err
+    assert "nothing was published" in err
+    for where in (site, remote):
+        assert subprocess.run(["git", "-C", str(where), "rev-parse", "--verify", "gh-pages"],
+                              capture_output=True).returncode != 0
+
+
+def test_dry_run_reports_the_changes_and_commits_nothing(repo):
+    site, _ = repo
+    result = run_cli("deploy", "--site", str(site), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"gh-pages: \d+ new, 0 changed, 0 removed, 0 unchanged", result.stderr)
+    assert "dry run: nothing was published" in result.stderr
+    assert subprocess.run(["git", "-C", str(site), "rev-parse", "--verify", "gh-pages"],
+                          capture_output=True).returncode != 0
 
 
 def test_deploy_refuses_links_outside_the_base_path(repo):
