@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..errors import SiteError
-from .dom import Element, ancestors, squash, text_of, word_count
+from .dom import Element, squash, text_of, word_count
 
 
 class NotAnArticle(SiteError):
@@ -53,8 +53,13 @@ TextRule = Callable[[str], "str | None"]
 PageRule = Callable[[PageSignals], "str | None"]
 
 
+def _head(text: str, size: int) -> str:
+    """The start of a text past its blank lines and BOM, without copying the whole page."""
+    return text[: size + 4096].lstrip("\ufeff \t\r\n")[:size]
+
+
 def feed(text: str) -> str | None:
-    head = text.lstrip("\ufeff \t\r\n")[:2000].lower()
+    head = _head(text, 2000).lower()
     if head.startswith("<?xml") or head.startswith("<rss") or head.startswith("<feed") or head.startswith("<rdf"):
         if "<rss" in head or "<rdf:rdf" in head:
             return "an RSS feed"
@@ -64,9 +69,9 @@ def feed(text: str) -> str | None:
 
 
 def json_feed(text: str) -> str | None:
-    head = text.lstrip("\ufeff \t\r\n")
-    if not head.startswith(("{", "[")):
+    if not _head(text, 1).startswith(("{", "[")):
         return None
+    head = text.lstrip("\ufeff \t\r\n")
     if re.search(r"jsonfeed\.org\\?/version", head[:4000]):
         return "a JSON Feed"
     try:
@@ -77,21 +82,22 @@ def json_feed(text: str) -> str | None:
 
 
 def sitemap(text: str) -> str | None:
-    head = text.lstrip("\ufeff \t\r\n")[:2000].lower()
+    head = _head(text, 2000).lower()
     if head.startswith("<") and re.search(r"<(urlset|sitemapindex)[\s>]", head):
         return "a sitemap index" if "<sitemapindex" in head else "an XML sitemap"
     return None
 
 
 def other_xml(text: str) -> str | None:
-    head = text.lstrip("\ufeff \t\r\n")[:400].lower()
+    head = _head(text, 400).lower()
     if head.startswith("<?xml") and "<html" not in text[:4000].lower():
         return "an XML document, not a web page"
     return None
 
 
 def robots(text: str) -> str | None:
-    lines = [line.strip().lower() for line in text.splitlines()[:200] if line.strip() and not line.startswith("#")]
+    lines = [line.strip().lower() for line in text[:20000].splitlines()[:200]
+             if line.strip() and not line.startswith("#")]
     directives = sum(1 for line in lines if line.startswith(("user-agent:", "disallow:", "allow:", "sitemap:",
                                                              "crawl-delay:", "host:")))
     return "robots.txt" if lines and directives >= max(1, len(lines) * 0.6) else None
@@ -228,9 +234,7 @@ def story_links(root: Element, page_url: str) -> int:
     outside the site's menus."""
     seen: set[str] = set()
     here = urlsplit(page_url).path
-    for a in root.iter("a"):
-        if any(p.tag in ("nav", "header", "footer") for p in ancestors(a)):
-            continue
+    for a in root.xpath(".//a[@href][not(ancestor::nav or ancestor::header or ancestor::footer)]"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")) or urlsplit(href).path == here:
             continue

@@ -250,8 +250,14 @@ def _caption(img: Element, captions: list[tuple[Element, frozenset[Element]]] | 
 def caption_index(root: Element) -> list[tuple[Element, frozenset[Element]]]:
     """Elements whose class names a caption, in page order, each with the elements up to
     six levels above it (an image's holder three levels up is among them, or not)."""
-    return [(el, frozenset(list(ancestors(el))[:6])) for el in root.xpath("//*[@class or @id]")
+    named = root.xpath(_CAPTION_XPATH)  # a coarse filter in C; the words are checked below
+    return [(el, frozenset(list(ancestors(el))[:6])) for el in named
             if any(_CAPTION_TOKEN_RE.fullmatch(t) for t in tokens(el))]
+
+
+_CAPTION_XPATH = "//*[" + " or ".join(
+    f"contains(translate(@{attr}, 'ACDEGILNOPT', 'acdegilnopt'), '{word}')"
+    for attr in ("class", "id") for word in ("caption", "legend", "desc", "image-text", "photo-text")) + "]"
 
 
 def _picture_box(img: Element) -> Element | None:
