@@ -6,10 +6,12 @@ picks the checks and the limits that hold for it.
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from ..errors import Problem
 from .publisher import Survey, human_bytes
@@ -67,8 +69,7 @@ def url_problems(found: Survey, base_url: str) -> list[Problem]:
     problems = []
     for entry in found.regular_files():
         if entry.rel.endswith(".html"):
-            text = (found.out / entry.rel).read_text(encoding="utf-8", errors="replace")
-            problems += page_link_problems(text, entry.rel, base_url)
+            problems += page_link_problems((found.out / entry.rel).read_bytes(), entry.rel, base_url)
     return problems
 
 
@@ -81,18 +82,40 @@ class _Links(HTMLParser):
         self.urls += [v for k, v in attrs if k in ("href", "src") and v]
 
 
-def page_link_problems(html: str, rel: str, base_url: str) -> list[Problem]:
-    """Root-relative links must start with the base path; links to our own host must too."""
+# href= or src= in any case, then the value; the look-behinds make the scan start only at h, H, s, S
+_ATTRIBUTE = re.compile(rb"""[hHsS](?:(?<=[hH])[rR][eE][fF]|(?<=[sS])[rR][cC])\s*=\s*"""
+                        rb"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+
+
+def page_link_problems(html: str | bytes, rel: str, base_url: str) -> list[Problem]:
+    """Root-relative links must start with the base path; links to our own host must too.
+
+    A regular expression first finds every href/src value (more than the HTML parser
+    would: in comments and scripts too), decoded as the parser decodes them; only when one
+    of them looks wrong is the page parsed, and the parser's links reported.
+    Most pages are fine, and the expression is several times faster than the parser.
+    """
     base = urlsplit(base_url) if base_url else None
     base_path = (base.path.rstrip("/") + "/") if base else "/"
+    raw = html.encode() if isinstance(html, str) else html
+    quick = [unescape((a or b or c).decode("utf-8", "replace")) for a, b, c in _ATTRIBUTE.findall(raw)]
+    if not any(_link_problem(url, base, base_path) for url in quick if url):
+        return []
     parser = _Links()
-    parser.feed(html)
+    parser.feed(html if isinstance(html, str) else html.decode("utf-8", "replace"))
     found = []
     for url in parser.urls:
-        parts = urlsplit(url)
-        own_host = base is not None and parts.netloc == base.netloc
-        if ((not parts.netloc and url.startswith("/")) or own_host) and not parts.path.startswith(base_path):
-            found.append(Problem("error", f"link {url!r} is outside the base path {base_path}", rel))
-        elif not parts.scheme and not parts.netloc and not url.startswith(("/", "#", "?")):
-            found.append(Problem("error", f"relative link {url!r} breaks on pages in folders", rel))
+        message = _link_problem(url, base, base_path)
+        if message:
+            found.append(Problem("error", message, rel))
     return found[:5]
+
+
+def _link_problem(url: str, base: SplitResult | None, base_path: str) -> str | None:
+    parts = urlsplit(url)
+    own_host = base is not None and parts.netloc == base.netloc
+    if ((not parts.netloc and url.startswith("/")) or own_host) and not parts.path.startswith(base_path):
+        return f"link {url!r} is outside the base path {base_path}"
+    if not parts.scheme and not parts.netloc and not url.startswith(("/", "#", "?")):
+        return f"relative link {url!r} breaks on pages in folders"
+    return None
