@@ -75,6 +75,12 @@ def script_links(body: Element) -> None:
         el.append(link)
 
 
+def strip_code(root: Element) -> None:
+    """Remove scripts, styles and templates (their text is code, never the article's),
+    keeping the text that follows them."""
+    etree.strip_elements(root, "script", "style", "template", with_tail=False)
+
+
 def body_of(root: Element) -> Element:
     body = root.find("body")
     return body if body is not None else root

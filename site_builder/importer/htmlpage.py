@@ -58,6 +58,7 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     one but has no title or no text."""
     root = dom.parse(text, path)
     meta = metadata.read(root)
+    dom.strip_code(root)  # JSON-LD is read; scripts and styles would only weigh on every pass after
     site = metadata.site_name(meta)
     base = metadata.base_url(root, meta.url, mirror_url)
     pictures = media.pictures(root, base)
