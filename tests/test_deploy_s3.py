@@ -21,10 +21,14 @@ from sitekit import article, make_site
 from site_builder.deploy import rclone, survey
 from site_builder.deploy.s3 import (
     MANIFEST,
+    Headers,
     S3Publisher,
     cache_control,
     content_type,
+    decode_manifest,
+    encode_manifest,
     fingerprinted,
+    headers_for,
     parse_target,
     read_redirects,
 )
@@ -105,6 +109,16 @@ def test_signature_v4_matches_aws_example():
     assert headers["authorization"].endswith(
         "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
         "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41")
+
+
+def test_manifest_names_each_set_of_headers_once():
+    objects = {f"a{i}/index.html": headers_for(f"a{i}/index.html") for i in range(1000)}
+    objects["old/index.html"] = Headers("text/html; charset=utf-8", "public, max-age=300", "/new/")
+    objects["static/site.css"] = headers_for("static/site.css")
+    data = encode_manifest(objects)
+    assert decode_manifest(data) == objects
+    assert len(json.loads(data)["headers"]) == 3 and len(data) < 25 * len(objects)
+    assert decode_manifest(b"{not json") == {} and decode_manifest(b'{"version": 2}') == {}
 
 
 def test_redirects_list(tmp_path):
@@ -241,10 +255,10 @@ def test_publish_change_and_delete_against_a_real_s3_server(s3, tmp_path):
     first = s3.written()
     assert sorted(first) == sorted([f"archive/{r}" for r in built] + [f"archive/{MANIFEST}"] * 2)
 
-    # Nothing changed: nothing is uploaded but the manifest.
+    # Nothing changed: nothing is written at all.
     again = _deploy(s3, site)
     assert f"0 new, 0 changed, 0 removed, {len(built)} unchanged" in again and "0 uploaded, 0 removed" in again
-    assert s3.written()[len(first):] == [f"archive/{MANIFEST}"]
+    assert s3.written() == first
 
     # One article's summary changes: its page and the pages that list it, nothing else.
     target = site / "content" / "khabar-04.md"
@@ -299,11 +313,28 @@ def test_redirects_get_the_website_header_and_a_forwarding_page(s3, tmp_path):
     assert client.head("archive/_redirects") is None  # instructions, not content
     assert "x-amz-website-redirect-location" not in (client.head("archive/index.html") or {"": ""})
 
-    # Unchanged next time; gone when the list no longer holds them.
+    # Unchanged next time.
     assert S3Publisher(parse_target("s3://site/archive"), s3.env).plan(survey(out)).empty
+
+    # Keys given in rclone's own variables only: rclone uploads, the header cannot be set, and says so;
+    # the next deploy with the standard variables sets it.
+    (out / "_redirects").write_text("/old-news/ /سياسة/ 301\n/قديم.html https://archive.example.org/\n"
+                                    "/older/ /news/\n", encoding="utf-8")
+    rclone_only = {k: v for k, v in s3.env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    rclone_only |= {"RCLONE_S3_ACCESS_KEY_ID": ACCESS, "RCLONE_S3_SECRET_ACCESS_KEY": SECRET}
+    publisher = S3Publisher(parse_target("s3://site/archive"), rclone_only)
+    assert publisher.plan(survey(out)).added == ["older/index.html"]
+    assert "header was not set" in publisher.publish()[1]
+    assert "x-amz-website-redirect-location" not in (client.head("archive/older/index.html") or {"": ""})
+    publisher = S3Publisher(parse_target("s3://site/archive"), s3.env)
+    assert publisher.plan(survey(out)).changed == ["older/index.html"]
+    publisher.publish()
+    assert (client.head("archive/older/index.html") or {}).get("x-amz-website-redirect-location") == "/news/"
+
+    # Gone when the list no longer holds them.
     (out / "_redirects").unlink()
     publisher = S3Publisher(parse_target("s3://site/archive"), s3.env)
-    assert sorted(publisher.plan(survey(out)).deleted) == ["old-news/index.html", "قديم.html"]
+    assert sorted(publisher.plan(survey(out)).deleted) == ["old-news/index.html", "older/index.html", "قديم.html"]
     publisher.publish()
     assert client.head("archive/old-news/index.html") is None
 
@@ -332,7 +363,6 @@ def test_dry_run_and_refused_keys(s3, tmp_path):
     assert refused.returncode == 1 and "error: listing s3://site/archive" in refused.stderr
     assert "not-the-secret-key" not in refused.stderr and ACCESS not in refused.stderr
     assert len(refused.stderr) < 2000
-    print(refused.stderr)
 
 
 def test_pages_options_are_refused_with_an_s3_target(tmp_path):

@@ -17,8 +17,9 @@ site, sending only what changed:
   upload runs; then the manifest.
 
 Endpoint and keys come from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-AWS_SESSION_TOKEN and AWS_REGION (or rclone's own RCLONE_S3_* variables); they are never
-written to disk or put on a command line, and rclone's messages are shown redacted.
+AWS_SESSION_TOKEN and AWS_REGION (without keys there, rclone follows the rest of the AWS
+chain: shared credentials file, instance role); they are never written to disk or put on
+a command line, and rclone's messages are shown redacted.
 """
 
 from __future__ import annotations
@@ -180,18 +181,40 @@ def redirect_page(location: str) -> bytes:
 @dataclass
 class _Upload:
     rel: str  # path below the prefix
-    source: Path  # the folder holding it
     size: int
     md5: str
     headers: Headers
+    body: bytes | None = None  # a redirect page's bytes; None: the output file `rel`
 
 
 @dataclass
 class S3Plan:
     uploads: list[_Upload] = field(default_factory=list)
     deletes: list[str] = field(default_factory=list)
-    manifest: dict[str, list[str | None]] = field(default_factory=dict)  # what the prefix holds after publishing
+    manifest: dict[str, Headers] = field(default_factory=dict)  # what the prefix holds after publishing
+    recorded: dict[str, Headers] | None = None  # what the manifest in the prefix says now (None: no manifest)
     redirects: list[Redirect] = field(default_factory=list)
+    out: Path = Path()
+
+
+def encode_manifest(objects: Mapping[str, Headers]) -> bytes:
+    """{"version": 1, "headers": [[type, cache, redirect], …], "objects": {key: index in headers}}."""
+    table: dict[Headers, int] = {}
+    index = {key: table.setdefault(headers, len(table)) for key, headers in sorted(objects.items())}
+    return json.dumps({"version": 1, "headers": [h.record() for h in table], "objects": index},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def decode_manifest(data: bytes | str) -> dict[str, Headers]:
+    """The headers recorded for each key; {} when the manifest is unreadable (then every object is sent again)."""
+    try:
+        parsed = json.loads(data)
+        if parsed.get("version") != 1:
+            return {}
+        table = [Headers(str(t), str(c), None if r is None else str(r)) for t, c, r in parsed["headers"]]
+        return {str(key): table[i] for key, i in parsed["objects"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return {}
 
 
 def md5_of(path: Path) -> str:
@@ -223,9 +246,6 @@ class S3Publisher:
         self.env = dict(os.environ if environ is None else environ)
         self.transfers = transfers
         self._plan: S3Plan | None = None
-        self._fresh = False  # the prefix had no manifest: write an empty one before the first upload
-        self._tmp = tempfile.TemporaryDirectory(prefix="site-builder-s3-")
-        self._work = Path(self._tmp.name)  # redirect pages in stage/, lists of names for rclone beside it
 
     @property
     def target(self) -> str:
@@ -269,17 +289,12 @@ class S3Publisher:
             return {}
         return {item["Path"]: (item.get("Hashes") or {}).get("md5", "") for item in json.loads(done.stdout)}
 
-    def _manifest(self, present: Mapping[str, str]) -> dict[str, list[str | None]] | None:
+    def _manifest(self, present: Mapping[str, str]) -> dict[str, Headers] | None:
         """The headers recorded for each object; None when the prefix has no manifest."""
         if MANIFEST not in present:
             return None
-        done = rclone.run(["cat", self.remote(MANIFEST)], f"reading {self.where}/{MANIFEST}", self.env)
-        try:
-            data = json.loads(done.stdout)
-            objects = data["objects"] if data.get("version") == 1 else {}
-            return {str(k): list(v) for k, v in objects.items()}
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return {}  # unreadable: every object's headers are set again
+        return decode_manifest(rclone.run(["cat", self.remote(MANIFEST)], f"reading {self.where}/{MANIFEST}",
+                                          self.env).stdout)
 
     def plan(self, found: Survey) -> Changes:
         present = self.listing()
@@ -288,41 +303,31 @@ class S3Publisher:
             raise SiteError(f"{self.where} holds {len(present)} objects but no {MANIFEST}: it was not published "
                             "by site-builder, and publishing would delete what the site does not have. "
                             "Publish to an empty prefix, or empty this one first")
-        self._fresh = recorded is None
-        recorded = recorded or {}
         wanted: list[_Upload] = []
         for entry in found.regular_files():
-            if entry.rel in (REDIRECTS, MANIFEST):
-                continue
-            wanted.append(_Upload(entry.rel, found.out, entry.size, md5_of(found.out / entry.rel),
-                                  headers_for(entry.rel)))
+            if entry.rel not in (REDIRECTS, MANIFEST):
+                wanted.append(_Upload(entry.rel, entry.size, md5_of(found.out / entry.rel), headers_for(entry.rel)))
         redirects, _ = read_redirects(found.out)
-        stage = self._work / "stage"
         built = {u.rel for u in wanted}
         for redirect in redirects:
-            if redirect.source in built:
-                continue  # a built page wins over a redirect from the same address
-            body = redirect_page(redirect.location)
-            (stage / redirect.source).parent.mkdir(parents=True, exist_ok=True)
-            (stage / redirect.source).write_bytes(body)
-            headers = Headers("text/html" + _TEXT, SHORT, header_value(redirect.location))
-            wanted.append(_Upload(redirect.source, stage, len(body), hashlib.md5(body, usedforsecurity=False)
-                                  .hexdigest(), headers))
-        plan = S3Plan(redirects=redirects)
+            if redirect.source not in built:  # a built page wins over a redirect from the same address
+                body = redirect_page(redirect.location)
+                wanted.append(_Upload(redirect.source, len(body), hashlib.md5(body, usedforsecurity=False).hexdigest(),
+                                      Headers("text/html" + _TEXT, SHORT, header_value(redirect.location)), body))
+        plan = S3Plan(recorded=recorded, redirects=redirects, out=found.out)
         changes = Changes()
         for item in wanted:
-            plan.manifest[item.rel] = item.headers.record()
+            plan.manifest[item.rel] = item.headers
             if item.rel not in present:
                 changes.added.append(item.rel)
-            elif present[item.rel] != item.md5 or recorded.get(item.rel) != item.headers.record():
+            elif present[item.rel] != item.md5 or (recorded or {}).get(item.rel) != item.headers:
                 changes.changed.append(item.rel)
             else:
                 changes.unchanged += 1
                 continue
             plan.uploads.append(item)
             changes.upload_bytes += item.size
-        keep = set(plan.manifest) | {MANIFEST}
-        plan.deletes = changes.deleted = sorted(k for k in present if k not in keep)
+        plan.deletes = changes.deleted = sorted(k for k in present if k not in plan.manifest and k != MANIFEST)
         self._plan = plan
         return changes
 
@@ -330,35 +335,40 @@ class S3Publisher:
         plan = self._plan
         if plan is None:
             raise SiteError("publish() before plan()")
-        if self._fresh:  # mark the prefix as this site's before anything is in it
-            self._write_manifest({})
-            self._fresh = False
-        uploaded = self._upload(plan)
-        redirects = self._redirect_headers(plan)
-        deleted = self._delete(plan.deletes)
-        self._write_manifest(plan.manifest)
+        with tempfile.TemporaryDirectory(prefix="site-builder-s3-") as tmp:
+            work = Path(tmp)
+            if plan.recorded is None:  # mark the prefix as this site's before anything is in it
+                self._write_manifest(work, {})
+            uploaded = self._upload(work, plan)
+            redirects = self._redirect_headers(plan)
+            deleted = self._delete(work, plan.deletes)
+            if plan.uploads or plan.deletes or plan.manifest != plan.recorded:
+                self._write_manifest(work, plan.manifest)
         lines = [f"{self.where}: {len(uploaded)} uploaded, {len(deleted)} removed"]
         if plan.redirects:
             lines.append(redirects)
         return lines
 
-    def _upload(self, plan: S3Plan) -> list[str]:
+    def _upload(self, work: Path, plan: S3Plan) -> list[str]:
         """One rclone call per (folder, Content-Type, Cache-Control); pages after what they use."""
-        groups: dict[tuple[Path, str, str], list[str]] = {}
+        stage = work / "redirects"
+        groups: dict[tuple[bool, str, str, Path], list[str]] = {}
         for item in plan.uploads:
-            groups.setdefault((item.source, item.headers.content_type, item.headers.cache_control), []).append(item.rel)
+            source = plan.out
+            if item.body is not None:
+                source = stage
+                (stage / item.rel).parent.mkdir(parents=True, exist_ok=True)
+                (stage / item.rel).write_bytes(item.body)
+            kind, cache = item.headers.content_type, item.headers.cache_control
+            groups.setdefault((kind.startswith("text/html"), kind, cache, source), []).append(item.rel)
         uploaded: list[str] = []
-        for (source, kind, cache), names in sorted(groups.items(), key=lambda g: (g[0][1].startswith("text/html"),
-                                                                                   g[0][1], g[0][2])):
-            listing = self._work / "upload.txt"
+        for (_, kind, cache, source), names in sorted(groups.items()):
+            listing = work / "upload.txt"
             listing.write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
-            try:
-                done = rclone.run(["copy", str(source), self.remote(), "--files-from-raw", str(listing),
-                                   "--no-check-dest", "--no-traverse", "--transfers", str(self.transfers),
-                                   "--header-upload", f"Content-Type: {kind}", "--header-upload",
-                                   f"Cache-Control: {cache}"], f"uploading to {self.where}", self.env)
-            finally:
-                listing.unlink(missing_ok=True)
+            done = rclone.run(["copy", str(source), self.remote(), "--files-from-raw", str(listing),
+                               "--no-check-dest", "--no-traverse", "--transfers", str(self.transfers),
+                               "--header-upload", f"Content-Type: {kind}", "--header-upload",
+                               f"Cache-Control: {cache}"], f"uploading to {self.where}", self.env)
             if len(done.copied) != len(names):
                 raise SiteError(f"uploading to {self.where}: rclone copied {len(done.copied)} of {len(names)} files")
             uploaded += done.copied
@@ -371,8 +381,8 @@ class S3Publisher:
             return f"redirects: {len(plan.redirects)}, unchanged"
         credentials = Credentials.from_env(self.env)
         if credentials is None:
-            for item in pending:
-                plan.manifest[item.rel][2] = None  # try again once the keys are in the environment
+            for item in pending:  # recorded without the header: tried again once the keys are in the environment
+                plan.manifest[item.rel] = Headers(item.headers.content_type, item.headers.cache_control)
             return (f"redirects: {len(pending)} pages that forward readers; without AWS_ACCESS_KEY_ID and "
                     "AWS_SECRET_ACCESS_KEY in the environment the S3 website redirect header was not set")
         client = S3Client(self.where.bucket, credentials, self._endpoint(), region_of(self.env))
@@ -385,29 +395,24 @@ class S3Publisher:
                     "x-amz-website-redirect-location": item.headers.redirect})
             except SiteError:
                 failed += 1
-                plan.manifest[item.rel][2] = None
+                plan.manifest[item.rel] = Headers(item.headers.content_type, item.headers.cache_control)
         if failed:
             return (f"redirects: {len(pending) - failed} with the S3 website redirect header; {failed} as pages "
                     "that forward readers only (the service refused the header)")
         return f"redirects: {len(pending)} set (301 on S3 website endpoints, a forwarding page elsewhere)"
 
-    def _delete(self, keys: list[str]) -> list[str]:
+    def _delete(self, work: Path, keys: list[str]) -> list[str]:
         if not keys:
             return []
-        listing = self._work / "delete.txt"
+        listing = work / "delete.txt"
         listing.write_text("".join(f"{k}\n" for k in keys), encoding="utf-8")
-        try:
-            done = rclone.run(["delete", self.remote(), "--files-from-raw", str(listing), "--no-traverse",
-                               "--checkers", str(self.transfers)], f"removing old files from {self.where}", self.env)
-        finally:
-            listing.unlink(missing_ok=True)
+        done = rclone.run(["delete", self.remote(), "--files-from-raw", str(listing), "--no-traverse",
+                           "--checkers", str(self.transfers)], f"removing old files from {self.where}", self.env)
         return done.deleted
 
-    def _write_manifest(self, objects: dict[str, list[str | None]]) -> None:
-        data = json.dumps({"version": 1, "objects": objects}, ensure_ascii=False, sort_keys=True,
-                          separators=(",", ":")).encode()
-        path = self._work / MANIFEST
-        path.write_bytes(data)
+    def _write_manifest(self, work: Path, objects: Mapping[str, Headers]) -> None:
+        path = work / MANIFEST
+        path.write_bytes(encode_manifest(objects))
         rclone.run(["copyto", str(path), self.remote(MANIFEST), "--no-check-dest", "--header-upload",
                     "Content-Type: application/json; charset=utf-8", "--header-upload", "Cache-Control: no-store"],
                    f"writing {self.where}/{MANIFEST}", self.env)
