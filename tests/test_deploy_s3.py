@@ -252,8 +252,11 @@ def test_publish_change_and_delete_against_a_real_s3_server(s3, tmp_path):
         short = suffix in (".html", ".xml", ".json", ".txt")
         assert meta["cache-control"] == ("public, max-age=300" if short else "public, max-age=3600"), rel
     assert {Path(r).suffix for r in built} >= {".html", ".xml", ".json", ".txt", ".css", ".js"}
+    # The server's log names each key written. Sets, not counts: under 16 parallel uploads rclone's
+    # experimental server now and then fails a PUT while making a folder ("Dir.Rename error"), and the
+    # client sends that file again.
     first = s3.written()
-    assert sorted(first) == sorted([f"archive/{r}" for r in built] + [f"archive/{MANIFEST}"] * 2)
+    assert set(first) == {f"archive/{r}" for r in built} | {f"archive/{MANIFEST}"}
 
     # Nothing changed: nothing is written at all.
     again = _deploy(s3, site)
@@ -267,8 +270,8 @@ def test_publish_change_and_delete_against_a_real_s3_server(s3, tmp_path):
     report = _deploy(s3, site)
     after = _digests(out)
     changed = sorted(rel for rel in after if built.get(rel) != after[rel])
-    uploaded = [key.removeprefix("archive/") for key in s3.written()[before:] if not key.endswith(MANIFEST)]
-    assert sorted(uploaded) == changed
+    uploaded = sorted({key.removeprefix("archive/") for key in s3.written()[before:] if not key.endswith(MANIFEST)})
+    assert uploaded == changed
     assert "khabar-04/index.html" in uploaded and "index.html" in uploaded
     assert len(uploaded) < len(built) // 3
     assert f"{len(uploaded)} uploaded, 0 removed" in report

@@ -369,9 +369,11 @@ class S3Publisher:
                                "--no-check-dest", "--no-traverse", "--transfers", str(self.transfers),
                                "--header-upload", f"Content-Type: {kind}", "--header-upload",
                                f"Cache-Control: {cache}"], f"uploading to {self.where}", self.env)
-            if len(done.copied) != len(names):
-                raise SiteError(f"uploading to {self.where}: rclone copied {len(done.copied)} of {len(names)} files")
-            uploaded += done.copied
+            missing = set(names) - set(done.copied)  # a file retried is reported twice: count each once
+            if missing:
+                raise SiteError(f"uploading to {self.where}: rclone did not report {len(missing)} of {len(names)} "
+                                f"files as copied, e.g. {min(missing)}")
+            uploaded += names
         return uploaded
 
     def _redirect_headers(self, plan: S3Plan) -> str:
