@@ -124,11 +124,12 @@ def test_manifest_names_each_set_of_headers_once():
 def test_redirects_list(tmp_path):
     (tmp_path / "_redirects").write_text(
         "# moved pages\n/old/ /news/ 301\n/قديم.html /politics/\n/gone https://example.org/x 302!\n"
-        "/splat/* /news/ 301\n/rewrite/ /news/ 200\n/a/../b /c/\nnonsense\n", encoding="utf-8")
+        "/splat/* /news/ 301\n/rewrite/ /news/ 200\n/a/../b /c/\nnonsense\n/x javascript:alert(1)\n"
+        "/y //evil.example/\n", encoding="utf-8")
     redirects, problems = read_redirects(tmp_path)
     assert [(r.source, r.location, r.status) for r in redirects] == [
         ("old/index.html", "/news/", 301), ("قديم.html", "/politics/", 301), ("gone", "https://example.org/x", 302)]
-    assert [p.line for p in problems] == [5, 6, 7, 8]
+    assert [p.line for p in problems] == [5, 6, 7, 8, 9, 10]
 
 
 # --- end to end, against a real S3 server -------------------------------------------------------------------

@@ -159,6 +159,10 @@ def read_redirects(out: Path) -> tuple[list[Redirect], list[Problem]]:
             problems.append(Problem("warning", f"object storage cannot serve {source!r} → {words[1]!r} "
                                                f"({status}); skipped", REDIRECTS, number))
             continue
+        if not words[1].startswith(("/", "https://", "http://")) or words[1].startswith("//"):
+            problems.append(Problem("warning", f"{words[1]!r} is neither a path nor an http(s) address; skipped",
+                                    REDIRECTS, number))
+            continue
         key = source.lstrip("/")
         key = key + "index.html" if not key or key.endswith("/") else key
         if any(segment in ("", ".", "..") for segment in key.split("/")):
