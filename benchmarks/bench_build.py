@@ -92,16 +92,18 @@ finally:
 def serve_edit(site: Path, article: Path) -> tuple[float, float, int, int]:
     """The dev server's rebuild after one article edit: the state stays in memory, so
     the time is the build alone (the command line also starts Python and loads the cache)."""
-    result = subprocess.run([sys.executable, "-c", SERVE_EDIT, str(site), str(article)], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_EDIT, str(site), str(article)], capture_output=True, text=True, check=True
+    )
     seconds, pages, rendered = result.stdout.split()
     return float(seconds), 0.0, int(pages), int(rendered)
 
 
 def peers(size: int) -> dict[str, tuple[float, float]]:
     """{tool: (median wall s, peak MB)} from the peer harness, one run each."""
-    result = subprocess.run(["bash", str(PEERS), str(size)], capture_output=True, text=True,
-                            env={**os.environ, "RUNS": "1"}, timeout=3600)
+    result = subprocess.run(
+        ["bash", str(PEERS), str(size)], capture_output=True, text=True, env={**os.environ, "RUNS": "1"}, timeout=3600
+    )
     found = {}
     for line in result.stdout.splitlines():
         parts = line.split()
@@ -132,8 +134,10 @@ def main() -> None:
         if args.peers:
             cold_wall, cold_peak = runs["cold"][:2]
             for tool, (wall, peak) in peers(size).items():
-                print(f"{size:>9} {tool:<13} {wall:>8.2f} {peak:>8.0f}   ours/{tool}: time {cold_wall / wall:.2f}, "
-                      f"memory {cold_peak / peak:.2f}")
+                print(
+                    f"{size:>9} {tool:<13} {wall:>8.2f} {peak:>8.0f}   ours/{tool}: time {cold_wall / wall:.2f}, "
+                    f"memory {cold_peak / peak:.2f}"
+                )
         sys.stdout.flush()
 
 

@@ -60,10 +60,26 @@ def main() -> None:
 
     def jinja_only() -> None:
         for spec in specs:
-            renderer._html("article.html", spec, None, page={"title": "t"}, breadcrumb=[],
-                           article={"title": "t", "summary": "", "category": None, "date_iso": "",
-                                    "date_text": "", "figures": (), "body": "", "share": [],
-                                    "newer": None, "older": None, "related": []})
+            renderer._html(
+                "article.html",
+                spec,
+                None,
+                page={"title": "t"},
+                breadcrumb=[],
+                article={
+                    "title": "t",
+                    "summary": "",
+                    "category": None,
+                    "date_iso": "",
+                    "date_text": "",
+                    "figures": (),
+                    "body": "",
+                    "share": [],
+                    "newer": None,
+                    "older": None,
+                    "related": [],
+                },
+            )
 
     timings = {
         "markdown-it-py, bare CommonMark": cpu(lambda: [bare.render(b) for b in bodies]),
@@ -74,8 +90,10 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(f"{len(specs)} article pages, {cores} cores; CPU seconds, and the least wall time on {cores} cores")
     for name, seconds in timings.items():
-        print(f"  {name:<40} {seconds:6.2f} s CPU  {seconds / cores:6.2f} s wall  "
-              f"{seconds / len(specs) * 1000:.2f} ms/page")
+        print(
+            f"  {name:<40} {seconds:6.2f} s CPU  {seconds / cores:6.2f} s wall  "
+            f"{seconds / len(specs) * 1000:.2f} ms/page"
+        )
 
 
 if __name__ == "__main__":

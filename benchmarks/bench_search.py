@@ -74,8 +74,17 @@ def index_seconds(site: Path) -> float:
 
     config = config_mod.load(site)
     model, _ = build_site(_parse_all(site / "content", site, [], BuildState()), config)
-    docs = [{"url": s, "title": model.articles[s].title, "category": model.articles[s].category,
-             "date": "", "date_text": "", "summary": model.articles[s].summary} for s in model.order]
+    docs = [
+        {
+            "url": s,
+            "title": model.articles[s].title,
+            "category": model.articles[s].category,
+            "date": "",
+            "date_text": "",
+            "summary": model.articles[s].summary,
+        }
+        for s in model.order
+    ]
     start = time.perf_counter()
     SearchIndex.build(model, docs, lambda slug: read_body(site / model.origins[slug]), {})
     return time.perf_counter() - start
@@ -86,8 +95,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/site-builder-bench"))
     args = parser.parse_args()
-    print(f"{'articles':>9} {'index MB':>9} {'files':>7} {'median KB':>10} {'max KB':>7} {'index s':>8} "
-          f"{'build s':>8} {'share':>6}")
+    print(
+        f"{'articles':>9} {'index MB':>9} {'files':>7} {'median KB':>10} {'max KB':>7} {'index s':>8} "
+        f"{'build s':>8} {'share':>6}"
+    )
     for size in args.sizes:
         site = args.work / f"site-{size}"
         if not (site / "content").is_dir() or len(list((site / "content").glob("*.md"))) != size:
@@ -100,8 +111,10 @@ def main() -> None:
         size_mb = sum(p.stat().st_size for p in files) / 1e6
         per_query = [fetched(index, q) / 1024 for q in QUERIES]
         search_s = index_seconds(site)
-        print(f"{size:>9} {size_mb:>9.1f} {len(files):>7} {statistics.median(per_query):>10.0f} "
-              f"{max(per_query):>7.0f} {search_s:>8.2f} {wall:>8.2f} {search_s / wall:>6.0%}")
+        print(
+            f"{size:>9} {size_mb:>9.1f} {len(files):>7} {statistics.median(per_query):>10.0f} "
+            f"{max(per_query):>7.0f} {search_s:>8.2f} {wall:>8.2f} {search_s / wall:>6.0%}"
+        )
         pairs = zip(QUERIES, per_query, strict=True)
         print("          per query KB: " + ", ".join(f"{q} {kb:.0f}" for q, kb in pairs))
 

@@ -17,8 +17,7 @@ import yaml
 SEED = 20251129
 SEED_PAGE = Path(__file__).resolve().parents[1] / "content-src" / "text" / "000_cef7240dbd8b702b.txt"
 CATEGORIES = ("أخبار", "سياسة", "أعمال", "رياضة", "العالم", "تكنولوجيا", "اقتصاد", "صحة", "تسلية")
-MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
-          "نوفمبر", "ديسمبر")
+MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
 CREDITS = ("توم برينر/رويترز", "إيفلين هوكستين/رويترز", "Getty Images", "محمد علي/أسوشيتد برس")
 MENU = "الرئيسيةأخبارسياسةأعمالرياضةالعالمتكنولوجيااقتصادصحةتسلية"
 
@@ -48,7 +47,7 @@ def _phrase(rng: random.Random, pools: Pools, low: int, high: int) -> str:
     words = rng.choice(pools.sentences).rstrip(".؟!").split()
     size = min(len(words), rng.randint(low, high))
     start = rng.randint(0, len(words) - size)
-    return " ".join(words[start:start + size]).strip("،,:؛\"' ")
+    return " ".join(words[start : start + size]).strip("،,:؛\"' ")
 
 
 def text_dump_page(i: int, pools: Pools) -> str:
@@ -69,8 +68,15 @@ def text_dump_page(i: int, pools: Pools) -> str:
             lines += [f"شاهد ايضاً: {_phrase(rng, pools, 5, 10)}", ""]
     lines += ["أخبار ذات صلة", ""]
     for _ in range(4):
-        lines += ["Loading...", _phrase(rng, pools, 6, 12) + ".", "", _phrase(rng, pools, 5, 10), "",
-                  rng.choice(pools.sentences), rng.choice(CATEGORIES)]
+        lines += [
+            "Loading...",
+            _phrase(rng, pools, 6, 12) + ".",
+            "",
+            _phrase(rng, pools, 5, 10),
+            "",
+            rng.choice(pools.sentences),
+            rng.choice(CATEGORIES),
+        ]
     lines.append(MENU)
     return "\n".join(lines)
 
@@ -94,8 +100,14 @@ def markdown_article(i: int, pools: Pools) -> str:
         "date_source": "meta",
         "category": rng.choice(CATEGORIES),
         "summary": rng.choice(pools.sentences),
-        "images": [{"src": None, "alt": _phrase(rng, pools, 6, 12), "caption": rng.choice(pools.sentences),
-                    "credit": rng.choice(CREDITS)}],
+        "images": [
+            {
+                "src": None,
+                "alt": _phrase(rng, pools, 6, 12),
+                "caption": rng.choice(pools.sentences),
+                "credit": rng.choice(CREDITS),
+            }
+        ],
     }
     blocks, size, target = [], 0, rng.randint(3600, 7400)
     heads = set(rng.sample(range(1, 12), rng.randint(2, 4)))

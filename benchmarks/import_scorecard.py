@@ -157,6 +157,7 @@ def _category_ok(got: str, want: object) -> bool | None:
 
 # --- our importer ---------------------------------------------------------------------------------------
 
+
 def run_ours(pages: list[Expected], root: Path = CORPUS) -> tuple[dict[str, object], dict[str, str], float]:
     """Import the corpus's mirror; (article by page, skip reason by page, seconds)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,8 +171,7 @@ def run_ours(pages: list[Expected], root: Path = CORPUS) -> tuple[dict[str, obje
             if article.source is not None:
                 articles[article.source.path] = article
         skipped = {p.path: p.message for p in report.problems if p.level == "skipped" and p.path}
-    skipped_rel = {Path(k).resolve().relative_to((root / "mirror").resolve()).as_posix(): v
-                   for k, v in skipped.items()}
+    skipped_rel = {Path(k).resolve().relative_to((root / "mirror").resolve()).as_posix(): v for k, v in skipped.items()}
     return articles, skipped_rel, seconds
 
 
@@ -181,13 +181,24 @@ def score_ours(pages: list[Expected], root: Path = CORPUS) -> tuple[list[Score],
     for page in pages:
         article = articles.get(page.rel)
         if not page.is_article:
-            scores.append(Score(page.rel, True, True, 1, 1, None, None, skipped=page.rel in skipped
-                                and article is None))
+            scores.append(
+                Score(page.rel, True, True, 1, 1, None, None, skipped=page.rel in skipped and article is None)
+            )
             continue
         data = page.data
         if article is None:
-            scores.append(Score(page.rel, False, False, 0, 0, False if data.get("lead_image") else None,
-                                0 if data.get("links") else None, got_title="(not imported)"))
+            scores.append(
+                Score(
+                    page.rel,
+                    False,
+                    False,
+                    0,
+                    0,
+                    False if data.get("lead_image") else None,
+                    0 if data.get("links") else None,
+                    got_title="(not imported)",
+                )
+            )
             continue
         # The article page shows the summary above the body: a standfirst the importer moved
         # there is present for the reader (recall), but only the body is judged for junk.
@@ -197,15 +208,25 @@ def score_ours(pages: list[Expected], root: Path = CORPUS) -> tuple[list[Score],
         lead = data.get("lead_image")
         first = article.images[0] if article.images else None
         image_ok = None if not lead else bool(first and lead in f"{first.src_original or ''} {first.src or ''}")
-        scores.append(Score(
-            page.rel, _title_ok(article.title, data.get("title", "")), _same_day(article.date, data.get("date")),
-            recall, precision, image_ok, links_kept(data.get("links") or [], article.body, data.get("url") or ""),
-            _category_ok(article.category, data.get("category")), got_title=article.title,
-            got_date=str(article.date)))
+        scores.append(
+            Score(
+                page.rel,
+                _title_ok(article.title, data.get("title", "")),
+                _same_day(article.date, data.get("date")),
+                recall,
+                precision,
+                image_ok,
+                links_kept(data.get("links") or [], article.body, data.get("url") or ""),
+                _category_ok(article.category, data.get("category")),
+                got_title=article.title,
+                got_date=str(article.date),
+            )
+        )
     return scores, seconds
 
 
 # --- the anchor -----------------------------------------------------------------------------------------
+
 
 def score_anchor(pages: list[Expected], root: Path = CORPUS) -> tuple[list[Score], float]:
     import trafilatura  # installed for the benchmark only
@@ -217,29 +238,55 @@ def score_anchor(pages: list[Expected], root: Path = CORPUS) -> tuple[list[Score
         data = page.data
         raw = (root / "mirror" / page.rel).read_bytes()
         start = time.perf_counter()
-        doc = trafilatura.bare_extraction(raw, url=data.get("url") or None, with_metadata=True,
-                                          include_links=True, include_images=True, include_tables=True,
-                                          output_format="python")
+        doc = trafilatura.bare_extraction(
+            raw,
+            url=data.get("url") or None,
+            with_metadata=True,
+            include_links=True,
+            include_images=True,
+            include_tables=True,
+            output_format="python",
+        )
         seconds += time.perf_counter() - start
         if doc is None:
-            scores.append(Score(page.rel, False, False, 0, 0, False if data.get("lead_image") else None,
-                                0 if data.get("links") else None))
+            scores.append(
+                Score(
+                    page.rel,
+                    False,
+                    False,
+                    0,
+                    0,
+                    False if data.get("lead_image") else None,
+                    0 if data.get("links") else None,
+                )
+            )
             continue
         doc = doc if isinstance(doc, dict) else doc.as_dict()
         text = markdown_text(doc.get("text") or "")
         recall, precision = body_scores(data.get("paragraphs") or [], text)
         lead = data.get("lead_image")
         image_ok = None if not lead else lead in (doc.get("image") or "")
-        scores.append(Score(
-            page.rel, _title_ok(doc.get("title") or "", data.get("title", "")),
-            _same_day(doc.get("date"), data.get("date")), recall, precision, image_ok,
-            links_kept(data.get("links") or [], doc.get("text") or "", data.get("url") or ""),
-            _category_ok(str((doc.get("categories") or [""])[0] if doc.get("categories") else ""),
-                         data.get("category")), got_title=doc.get("title") or "", got_date=str(doc.get("date"))))
+        scores.append(
+            Score(
+                page.rel,
+                _title_ok(doc.get("title") or "", data.get("title", "")),
+                _same_day(doc.get("date"), data.get("date")),
+                recall,
+                precision,
+                image_ok,
+                links_kept(data.get("links") or [], doc.get("text") or "", data.get("url") or ""),
+                _category_ok(
+                    str((doc.get("categories") or [""])[0] if doc.get("categories") else ""), data.get("category")
+                ),
+                got_title=doc.get("title") or "",
+                got_date=str(doc.get("date")),
+            )
+        )
     return scores, seconds
 
 
 # --- report ---------------------------------------------------------------------------------------------
+
 
 def totals(scores: list[Score]) -> dict[str, str]:
     arts = [s for s in scores if s.skipped is None]
@@ -265,18 +312,24 @@ def _mark(value: bool | None) -> str:
 
 
 def print_table(ours: list[Score], anchor: dict[str, Score]) -> None:
-    print(f"{'page':58} {'title':>5} {'date':>4} {'recall':>6} {'prec':>5} {'img':>3} {'links':>5}"
-          + ("   | traf: title date recall prec img" if anchor else ""))
+    print(
+        f"{'page':58} {'title':>5} {'date':>4} {'recall':>6} {'prec':>5} {'img':>3} {'links':>5}"
+        + ("   | traf: title date recall prec img" if anchor else "")
+    )
     for s in ours:
         if s.skipped is not None:
             print(f"{s.page[:58]:58} {'skipped' if s.skipped else 'IMPORTED (should be skipped)'}")
             continue
-        line = (f"{s.page[:58]:58} {_mark(s.title):>5} {_mark(s.date):>4} {s.recall:6.0%} {s.precision:5.0%} "
-                f"{_mark(s.lead_image):>3} {'–' if s.links is None else f'{s.links:.0%}':>5}")
+        line = (
+            f"{s.page[:58]:58} {_mark(s.title):>5} {_mark(s.date):>4} {s.recall:6.0%} {s.precision:5.0%} "
+            f"{_mark(s.lead_image):>3} {'–' if s.links is None else f'{s.links:.0%}':>5}"
+        )
         a = anchor.get(s.page)
         if a:
-            line += (f"   |       {_mark(a.title):>5} {_mark(a.date):>4} {a.recall:6.0%} {a.precision:4.0%} "
-                     f"{_mark(a.lead_image):>3}")
+            line += (
+                f"   |       {_mark(a.title):>5} {_mark(a.date):>4} {a.recall:6.0%} {a.precision:4.0%} "
+                f"{_mark(a.lead_image):>3}"
+            )
         print(line)
 
 
@@ -285,11 +338,19 @@ def write_floors(scores: list[Score]) -> None:
     floors: dict[str, object] = {}
     arts = [s for s in scores if s.skipped is None]
     for s in arts:
-        floors[s.page] = {"title": s.title, "date": s.date, "lead_image": bool(s.lead_image),
-                          "recall": round(max(0.0, min(TARGET_RECALL, s.recall - 0.02)), 2),
-                          "precision": round(max(0.0, min(TARGET_PRECISION, s.precision - 0.02)), 2)}
-    floors["_totals"] = {"title": sum(s.title for s in arts), "date": sum(s.date for s in arts),
-                         "body_ok": sum(s.body_ok for s in arts), "lead_image": sum(bool(s.lead_image) for s in arts)}
+        floors[s.page] = {
+            "title": s.title,
+            "date": s.date,
+            "lead_image": bool(s.lead_image),
+            "recall": round(max(0.0, min(TARGET_RECALL, s.recall - 0.02)), 2),
+            "precision": round(max(0.0, min(TARGET_PRECISION, s.precision - 0.02)), 2),
+        }
+    floors["_totals"] = {
+        "title": sum(s.title for s in arts),
+        "date": sum(s.date for s in arts),
+        "body_ok": sum(s.body_ok for s in arts),
+        "lead_image": sum(bool(s.lead_image) for s in arts),
+    }
     (CORPUS / "floors.yaml").write_text(yaml.safe_dump(floors, allow_unicode=True, sort_keys=True), encoding="utf-8")
 
 
@@ -297,8 +358,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, help="write every score here")
     parser.add_argument("--no-anchor", action="store_true", help="do not run trafilatura")
-    parser.add_argument("--write-floors", action="store_true",
-                        help="record these scores as the per-page floors the tests assert")
+    parser.add_argument(
+        "--write-floors", action="store_true", help="record these scores as the per-page floors the tests assert"
+    )
     args = parser.parse_args()
     pages = corpus()
     ours, seconds = score_ours(pages)
@@ -317,13 +379,19 @@ def main() -> int:
     for key, value in ours_total.items():
         print(f"{key:24} {value:>12} {anchor_total.get(key, '') if key != 'non-articles skipped' else '':>12}")
     n = len([p for p in pages if p.is_article])
-    print(f"{'time per page':24} {seconds / max(1, len(pages)) * 1000:>10.1f}ms"
-          f" {anchor_seconds / max(1, n) * 1000 if anchor else 0:>10.1f}ms")
+    print(
+        f"{'time per page':24} {seconds / max(1, len(pages)) * 1000:>10.1f}ms"
+        f" {anchor_seconds / max(1, n) * 1000 if anchor else 0:>10.1f}ms"
+    )
     if args.write_floors:
         write_floors(ours)
     if args.json:
-        args.json.write_text(json.dumps({"ours": [asdict(s) for s in ours], "anchor": [asdict(s) for s in anchor]},
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {"ours": [asdict(s) for s in ours], "anchor": [asdict(s) for s in anchor]}, ensure_ascii=False, indent=1
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -20,8 +20,9 @@ from .views import Figure
 IMAGE_SUFFIXES = frozenset((".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"))
 
 
-def collect_figures(site: Site, content: Path, problems: list[Problem], urls: Urls
-                    ) -> tuple[dict[str, tuple[Figure, ...]], list[tuple[str, Path]]]:
+def collect_figures(
+    site: Site, content: Path, problems: list[Problem], urls: Urls
+) -> tuple[dict[str, tuple[Figure, ...]], list[tuple[str, Path]]]:
     """Figures for every article, and the image files to copy (site path, source file)."""
     figures: dict[str, tuple[Figure, ...]] = {}
     copies: dict[str, Path] = {}
@@ -33,16 +34,21 @@ def collect_figures(site: Site, content: Path, problems: list[Problem], urls: Ur
             rel = _local_image(image.src, content, where, problems)
             size = image_size(content / rel) if rel else None
             if rel and size is None:
-                problems.append(Problem("warning", f"image {image.src!r} is not a readable image file", where,
-                                        check="missing_image"))
+                problems.append(
+                    Problem(
+                        "warning", f"image {image.src!r} is not a readable image file", where, check="missing_image"
+                    )
+                )
                 rel = None
             if rel:
                 copies[rel] = content / rel
             if image.caption and not image.credit:
-                problems.append(Problem("warning", f"image without a credit: «{image.caption[:40]}»", where,
-                                        check="missing_credit"))
-            made.append(Figure(image.alt, image.caption, image.credit, urls.href(rel) if rel else None,
-                               *(size or (None, None))))
+                problems.append(
+                    Problem("warning", f"image without a credit: «{image.caption[:40]}»", where, check="missing_credit")
+                )
+            made.append(
+                Figure(image.alt, image.caption, image.credit, urls.href(rel) if rel else None, *(size or (None, None)))
+            )
         figures[slug] = tuple(made)
     return figures, sorted(copies.items())
 
@@ -54,13 +60,22 @@ def _local_image(src: str | None, content: Path, where: str | None, problems: li
     path = PurePosixPath(src)
     off_site = "://" in src or src.startswith(("/", "data:")) or ".." in path.parts
     if off_site or path.suffix.lower() not in IMAGE_SUFFIXES:
-        problems.append(Problem("warning", f"image {src!r} is not a file in the archive; shown without it", where,
-                                check="missing_image"))
+        problems.append(
+            Problem(
+                "warning", f"image {src!r} is not a file in the archive; shown without it", where, check="missing_image"
+            )
+        )
         return None
     full = (content / path).resolve()
     if not full.is_relative_to(content.resolve()):
-        problems.append(Problem("warning", f"image file {src!r} is a link leading out of the content folder; "
-                                           "not published", where, check="missing_image"))
+        problems.append(
+            Problem(
+                "warning",
+                f"image file {src!r} is a link leading out of the content folder; not published",
+                where,
+                check="missing_image",
+            )
+        )
         return None
     if not full.is_file():
         problems.append(Problem("warning", f"image file {src!r} not found", where, check="missing_image"))

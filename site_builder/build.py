@@ -71,9 +71,15 @@ class BuildResult:
         return [p for p in self.problems if p.level == "error"]
 
 
-def build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None = None, strict: bool = False,
-          progress: Progress | None = None, state: BuildState | None = None,
-          swap_lock: AbstractContextManager[Any] | None = None) -> BuildResult:
+def build(
+    root: Path,
+    out: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+    state: BuildState | None = None,
+    swap_lock: AbstractContextManager[Any] | None = None,
+) -> BuildResult:
     """Build the site in `root` into `out` (default root/output).
 
     With the `state` of a previous build into the same folder, pages whose
@@ -101,9 +107,15 @@ def _fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _build(root: Path, out: Path | None, overrides: dict[str, Any] | None, strict: bool,
-           progress: Progress | None, state: BuildState | None,
-           swap_lock: AbstractContextManager[Any] | None) -> BuildResult:
+def _build(
+    root: Path,
+    out: Path | None,
+    overrides: dict[str, Any] | None,
+    strict: bool,
+    progress: Progress | None,
+    state: BuildState | None,
+    swap_lock: AbstractContextManager[Any] | None,
+) -> BuildResult:
     """The passes of build(): config, parse, index, plan, render and write, report."""
     state = state if state is not None else BuildState()
     result = BuildResult()
@@ -143,9 +155,15 @@ def _build(root: Path, out: Path | None, overrides: dict[str, Any] | None, stric
             search_work = _SearchWork(site, renderer, signer, state, state.search_index, todo)
             state.search_index = None
             with clock("pages"):
-                render_pages(renderer, staged, todo, jobs,
-                             _progress_counter(progress, len(specs) - len(todo), len(specs)),
-                             search_work.compute, search_work.side)
+                render_pages(
+                    renderer,
+                    staged,
+                    todo,
+                    jobs,
+                    _progress_counter(progress, len(specs) - len(todo), len(specs)),
+                    search_work.compute,
+                    search_work.side,
+                )
                 search_work.gathered()
             with clock("search"):
                 search = search_work.write(staged, jobs)
@@ -166,8 +184,14 @@ def _build(root: Path, out: Path | None, overrides: dict[str, Any] | None, stric
     return result
 
 
-def cached_build(root: Path, out: Path | None = None, overrides: dict[str, Any] | None = None,
-                 strict: bool = False, progress: Progress | None = None, use_cache: bool = True) -> BuildResult:
+def cached_build(
+    root: Path,
+    out: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+    use_cache: bool = True,
+) -> BuildResult:
     """build() with the state of the last build of this site kept on disk between runs."""
     target = (out or root / "output").resolve()
     started = time.perf_counter()
@@ -175,9 +199,14 @@ def cached_build(root: Path, out: Path | None = None, overrides: dict[str, Any] 
     if use_cache:
         unchanged = load_unchanged(root, target, inputs)
         if unchanged is not None:
-            result = BuildResult(pages=Counter(unchanged["pages"]), written=True, files=unchanged["files"],
-                                 bytes=unchanged["bytes"], reused=sum(unchanged["pages"].values()),
-                                 problems=[Problem(**p) for p in unchanged["problems"]])
+            result = BuildResult(
+                pages=Counter(unchanged["pages"]),
+                written=True,
+                files=unchanged["files"],
+                bytes=unchanged["bytes"],
+                reused=sum(unchanged["pages"].values()),
+                problems=[Problem(**p) for p in unchanged["problems"]],
+            )
             result.seconds = time.perf_counter() - started
             return result
     state = load_state(root, target) if use_cache else BuildState()
@@ -185,14 +214,24 @@ def cached_build(root: Path, out: Path | None = None, overrides: dict[str, Any] 
     if result.written and (result.rendered or result.changed or not use_cache):
         save_state(root, target, state)
     if result.written:
-        save_unchanged(root, target, inputs, state.stamps, {"pages": dict(result.pages), "files": result.files,
-                                              "bytes": result.bytes,
-                                              "problems": [dataclasses.asdict(p) for p in result.problems]})
+        save_unchanged(
+            root,
+            target,
+            inputs,
+            state.stamps,
+            {
+                "pages": dict(result.pages),
+                "files": result.files,
+                "bytes": result.bytes,
+                "problems": [dataclasses.asdict(p) for p in result.problems],
+            },
+        )
     return result
 
 
-def _triage(specs: list[PageSpec], signer: Signer, state: BuildState, previous: Path | None,
-            result: BuildResult) -> tuple[dict[str, os.stat_result], list[PageSpec], dict[str, str]]:
+def _triage(
+    specs: list[PageSpec], signer: Signer, state: BuildState, previous: Path | None, result: BuildResult
+) -> tuple[dict[str, os.stat_result], list[PageSpec], dict[str, str]]:
     """Split the plan into pages the previous output already holds as they should be
     (with the stat that showed it) and pages to render; and every page's signature,
     which is what the state keeps once the build is committed."""
@@ -230,8 +269,15 @@ class _SearchWork:
     each worker finds the keys of the articles it renders (the body is in hand) and the
     parts are joined in order; otherwise a thread here updates or builds it."""
 
-    def __init__(self, site: Site, renderer: Renderer, signer: Signer, state: BuildState,
-                 index: SearchIndex | None, todo: list[PageSpec]):
+    def __init__(
+        self,
+        site: Site,
+        renderer: Renderer,
+        signer: Signer,
+        state: BuildState,
+        index: SearchIndex | None,
+        todo: list[PageSpec],
+    ):
         self.site, self.renderer, self.signer, self.state = site, renderer, signer, state
         self.index = index
         self.signature = signer.index()
@@ -273,15 +319,19 @@ class _SearchWork:
 
     def write(self, staged: StagedOutput | InPlaceOutput, jobs: int) -> tuple[str, list[str], SearchIndex]:
         """Write the files that changed; take the others from the previous output."""
-        if self.index is None or (self.reusable and not all(staged.reuse(p, self.state.stamps.get(p))
-                                                            for p in self.index.paths())):
+        if self.index is None or (
+            self.reusable and not all(staged.reuse(p, self.state.stamps.get(p)) for p in self.index.paths())
+        ):
             self.reusable = False
             self._compute()
         assert self.index is not None  # _compute always makes one
         paths = self.index.paths()
         if not self.reusable:
-            todo = [path for path in paths if self.stale is None or path in self.stale
-                    or not staged.reuse(path, self.state.stamps.get(path))]
+            todo = [
+                path
+                for path in paths
+                if self.stale is None or path in self.stale or not staged.reuse(path, self.state.stamps.get(path))
+            ]
             write_files(staged, todo, self.index.file, jobs)
         return self.signature, paths, self.index
 
@@ -327,8 +377,10 @@ def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildS
     if not content.is_dir():
         raise SiteError("content folder not found", content)
     prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
-    found = [(f"{prefix}/{name}" if prefix not in ("", ".") else name, entry)
-             for name, entry in sorted(_markdown_files(str(content)))]
+    found = [
+        (f"{prefix}/{name}" if prefix not in ("", ".") else name, entry)
+        for name, entry in sorted(_markdown_files(str(content)))
+    ]
     outcomes: dict[str, ParsedFile | Problem] = {}
     misses = []
     for rel, entry in found:
@@ -363,8 +415,7 @@ def _parse_files(batch: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[st
         try:
             with open(path, "rb") as handle:
                 raw = handle.read()
-            done.append((rel, ParsedFile(stamp, hashlib.sha256(raw).hexdigest(),
-                                         parse_bytes(raw, rel).without_body())))
+            done.append((rel, ParsedFile(stamp, hashlib.sha256(raw).hexdigest(), parse_bytes(raw, rel).without_body())))
         except SiteError as err:
             done.append((rel, Problem.from_error(err if err.path else err.at(rel))))
         except OSError as err:

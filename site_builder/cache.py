@@ -177,8 +177,9 @@ def load_unchanged(root: Path, out: Path, inputs: str) -> dict[str, Any] | None:
     return saved.get("report")
 
 
-def save_unchanged(root: Path, out: Path, inputs: str, stamps: dict[str, tuple[int, int]],
-                   report: dict[str, Any]) -> None:
+def save_unchanged(
+    root: Path, out: Path, inputs: str, stamps: dict[str, tuple[int, int]], report: dict[str, Any]
+) -> None:
     """Remember that this output is what these inputs make (see load_unchanged)."""
     folder = root / CACHE_DIR
     folder.mkdir(exist_ok=True)
@@ -244,8 +245,9 @@ class Signer:
         if spec.kind == "article":
             slug = spec.key[0]
             parts.append(self.digests.get(slug, ""))
-            parts += [f"{f.src}\1{f.alt}\1{f.caption}\1{f.credit}\1{f.width}\1{f.height}"
-                      for f in self.figures.get(slug, ())]
+            parts += [
+                f"{f.src}\1{f.alt}\1{f.caption}\1{f.credit}\1{f.width}\1{f.height}" for f in self.figures.get(slug, ())
+            ]
             parts += [f"{e.slug}\1{e.title}\1{e.summary}\1{e.category}" for e in self.site.related.get(slug, ())]
         if spec.deps:
             cards = self._all_cards()

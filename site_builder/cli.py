@@ -48,31 +48,38 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_import(commands: argparse._SubParsersAction) -> None:
     cmd = commands.add_parser(
-        "import", help="turn mirrored pages (HTML or text dumps) into Markdown articles",
+        "import",
+        help="turn mirrored pages (HTML or text dumps) into Markdown articles",
         description="Import saved pages of the mirrored site into content/ as Markdown with YAML "
-                    "front matter. SRC are files or folders (walked recursively).",
+        "front matter. SRC are files or folders (walked recursively).",
     )
     cmd.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="mirror files or folders")
-    cmd.add_argument("--out", type=Path, default=Path("content"),
-                     help="folder for the Markdown files (default: content/)")
-    cmd.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
-                     help="publication date for every page imported (overrides what the page says)")
-    cmd.add_argument("--force", action="store_true",
-                     help="overwrite files that were edited by hand since their import")
+    cmd.add_argument(
+        "--out", type=Path, default=Path("content"), help="folder for the Markdown files (default: content/)"
+    )
+    cmd.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="publication date for every page imported (overrides what the page says)",
+    )
+    cmd.add_argument("--force", action="store_true", help="overwrite files that were edited by hand since their import")
     cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     cmd.set_defaults(handler=_run_import)
 
 
 def _add_build(commands: argparse._SubParsersAction) -> None:
     cmd = commands.add_parser(
-        "build", help="build the static site into output/",
+        "build",
+        help="build the static site into output/",
         description="Build the archive in content/ with the templates in templates/ into a static site.",
     )
     _site_arguments(cmd, "URL the site is served from, e.g. https://user.github.io/repo/")
     cmd.add_argument("--out", type=Path, help="where to write the site (default: SITE/output)")
     cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    cmd.add_argument("--clean", action="store_true",
-                     help="ignore the build cache (.site-builder-cache/) and render every page")
+    cmd.add_argument(
+        "--clean", action="store_true", help="ignore the build cache (.site-builder-cache/) and render every page"
+    )
     cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     cmd.set_defaults(handler=_run_build)
 
@@ -80,19 +87,30 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
 def _run_build(args: argparse.Namespace) -> int:
     from .build import cached_build
 
-    result = cached_build(args.site, args.out, _overrides(args), args.strict,
-                          None if args.quiet else _progress_printer(every=5000, noun="pages"), not args.clean)
+    result = cached_build(
+        args.site,
+        args.out,
+        _overrides(args),
+        args.strict,
+        None if args.quiet else _progress_printer(every=5000, noun="pages"),
+        not args.clean,
+    )
     _print_problems(result.problems)
     if not result.written:
-        print(f"build failed: {len(result.errors)} errors, {len(result.problems) - len(result.errors)} warnings"
-              f"{' (--strict)' if args.strict else ''}; output/ left as it was", file=sys.stderr)
+        print(
+            f"build failed: {len(result.errors)} errors, {len(result.problems) - len(result.errors)} warnings"
+            f"{' (--strict)' if args.strict else ''}; output/ left as it was",
+            file=sys.stderr,
+        )
         return 1
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
     seconds = result.seconds
     passes = " ".join(f"{name} {t:.2f}s" for name, t in result.timings.items())
-    print(f"built {sum(result.pages.values())} pages ({kinds}): {result.rendered} rendered, {result.reused} "
-          f"unchanged; {result.files} files, {result.bytes / 1e6:.1f} MB in {seconds:.2f}s [{passes}]",
-          file=sys.stderr)
+    print(
+        f"built {sum(result.pages.values())} pages ({kinds}): {result.rendered} rendered, {result.reused} "
+        f"unchanged; {result.files} files, {result.bytes / 1e6:.1f} MB in {seconds:.2f}s [{passes}]",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -108,9 +126,10 @@ def _overrides(args: argparse.Namespace) -> dict[str, str] | None:
 
 def _add_serve(commands: argparse._SubParsersAction) -> None:
     cmd = commands.add_parser(
-        "serve", help="preview the site locally, rebuilding and reloading on every change",
+        "serve",
+        help="preview the site locally, rebuilding and reloading on every change",
         description="Build the site, serve it like GitHub Pages would and reload open pages when content, "
-                    "templates, static files or site.yml change.",
+        "templates, static files or site.yml change.",
     )
     _site_arguments(cmd, "serve as if published at this URL (its path becomes the base path)")
     cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -126,8 +145,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     from .serve import DevServer
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"site-builder: warning: serving on {args.host}: other machines can reach this preview",
-              file=sys.stderr)
+        print(f"site-builder: warning: serving on {args.host}: other machines can reach this preview", file=sys.stderr)
     server = DevServer(args.site, args.host, args.port, _overrides(args), log=lambda m: print(m, file=sys.stderr))
     try:
         url = server.start()
@@ -146,16 +164,21 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 def _add_deploy(commands: argparse._SubParsersAction) -> None:
     cmd = commands.add_parser(
-        "deploy", help="build and publish the site to a gh-pages branch or to object storage",
+        "deploy",
+        help="build and publish the site to a gh-pages branch or to object storage",
         description="Build the site, report its size, check it is fit for the target, then publish it: by "
-                    "default commit exactly the built files to a branch for GitHub Pages (without touching your "
-                    "working tree or index) and push it; with --target s3://BUCKET/PREFIX upload what changed to "
-                    "object storage (S3, R2, B2, GCS, MinIO) with rclone, endpoint and keys from AWS_ENDPOINT_URL, "
-                    "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION.",
+        "default commit exactly the built files to a branch for GitHub Pages (without touching your "
+        "working tree or index) and push it; with --target s3://BUCKET/PREFIX upload what changed to "
+        "object storage (S3, R2, B2, GCS, MinIO) with rclone, endpoint and keys from AWS_ENDPOINT_URL, "
+        "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION.",
     )
     _site_arguments(cmd, "URL the site will be served from (default: base_url of site.yml)")
-    cmd.add_argument("--target", default="pages", metavar="pages|s3://BUCKET/PREFIX",
-                     help="where to publish: GitHub Pages (default; at most 1 GB, 100 MB a file) or an S3 bucket")
+    cmd.add_argument(
+        "--target",
+        default="pages",
+        metavar="pages|s3://BUCKET/PREFIX",
+        help="where to publish: GitHub Pages (default; at most 1 GB, 100 MB a file) or an S3 bucket",
+    )
     cmd.add_argument("--dry-run", action="store_true", help="report what would change and publish nothing")
     pages = cmd.add_argument_group("GitHub Pages")
     pages.add_argument("--branch", help="branch to publish to (default: gh-pages)")
@@ -173,14 +196,22 @@ def _run_deploy(args: argparse.Namespace) -> int:
 
     publisher: Publisher
     if args.target == "pages":
-        options = DeployOptions(args.branch or "gh-pages", args.remote or "origin", args.cname,
-                                args.message or "Publish the archive", args.push and not args.dry_run)
+        options = DeployOptions(
+            args.branch or "gh-pages",
+            args.remote or "origin",
+            args.cname,
+            args.message or "Publish the archive",
+            args.push and not args.dry_run,
+        )
         publisher = PagesPublisher(repository_of(args.site), options)
     elif args.target.startswith("s3:"):
         from .deploy.s3 import S3Publisher, parse_target
 
-        pages_only = [f"--{name.replace('_', '-')}" for name in ("branch", "remote", "cname", "message")
-                      if getattr(args, name) is not None] + ([] if args.push else ["--no-push"])
+        pages_only = [
+            f"--{name.replace('_', '-')}"
+            for name in ("branch", "remote", "cname", "message")
+            if getattr(args, name) is not None
+        ] + ([] if args.push else ["--no-push"])
         if pages_only:
             raise UsageError(f"{', '.join(pages_only)}: for GitHub Pages only, not with --target {args.target}")
         publisher = S3Publisher(parse_target(args.target))

@@ -31,9 +31,15 @@ class MenuItem:
 
 
 DEFAULT_MENU = (
-    MenuItem("الرئيسية", ""), MenuItem("أخبار", "news"), MenuItem("سياسة", "politics"),
-    MenuItem("أعمال", "business"), MenuItem("رياضة", "sport"), MenuItem("العالم", "world"),
-    MenuItem("تكنولوجيا", "technology"), MenuItem("اقتصاد", "economy"), MenuItem("صحة", "health"),
+    MenuItem("الرئيسية", ""),
+    MenuItem("أخبار", "news"),
+    MenuItem("سياسة", "politics"),
+    MenuItem("أعمال", "business"),
+    MenuItem("رياضة", "sport"),
+    MenuItem("العالم", "world"),
+    MenuItem("تكنولوجيا", "technology"),
+    MenuItem("اقتصاد", "economy"),
+    MenuItem("صحة", "health"),
     MenuItem("تسلية", "entertainment"),
 )
 

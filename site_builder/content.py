@@ -22,8 +22,9 @@ from .urls import source_key
 _URL_RE = re.compile(r"https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 _ESCAPED_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
-KNOWN_KEYS = frozenset(("title", "slug", "date", "date_source", "category", "summary", "images",
-                        "see_also", "related", "source"))
+KNOWN_KEYS = frozenset(
+    ("title", "slug", "date", "date_source", "category", "summary", "images", "see_also", "related", "source")
+)
 
 
 def parse_bytes(raw: bytes, rel: str) -> Article:
@@ -56,11 +57,17 @@ def parse_article(text: str, rel: str) -> Article:
     if date_source not in DATE_SOURCES:
         raise SiteError(f"date_source must be one of {', '.join(DATE_SOURCES)}", rel, lines.get("date_source"))
     return Article(
-        title=title, slug=slug, date=fields.date("date"), date_source=date_source,
-        category=clean_line(fields.string("category")), summary=clean_block(fields.string("summary")),
-        body=body, images=tuple(_image(item, fields) for item in fields.items("images")),
-        see_also=tuple(SeeAlso(clean_line(fields.sub_string(item, "see_also", "title", True)))
-                       for item in fields.items("see_also")),
+        title=title,
+        slug=slug,
+        date=fields.date("date"),
+        date_source=date_source,
+        category=clean_line(fields.string("category")),
+        summary=clean_block(fields.string("summary")),
+        body=body,
+        images=tuple(_image(item, fields) for item in fields.items("images")),
+        see_also=tuple(
+            SeeAlso(clean_line(fields.sub_string(item, "see_also", "title", True))) for item in fields.items("see_also")
+        ),
         related=tuple(_related(item, fields) for item in fields.items("related")),
         source=_source(data.get("source"), fields),
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
@@ -105,14 +112,20 @@ def read_body(path: Path) -> str:
 
 def _image(item: dict[str, Any], fields: _Fields) -> Image:
     get = lambda key, req=False: fields.sub_string(item, "images", key, req)  # noqa: E731
-    return Image(alt=clean_line(get("alt")), caption=clean_block(get("caption")), credit=clean_line(get("credit")),
-                 src=get("src") or None, src_original=get("src_original") or None)
+    return Image(
+        alt=clean_line(get("alt")),
+        caption=clean_block(get("caption")),
+        credit=clean_line(get("credit")),
+        src=get("src") or None,
+        src_original=get("src_original") or None,
+    )
 
 
 def _related(item: dict[str, Any], fields: _Fields) -> RelatedItem:
     get = lambda key, req=False: clean_line(fields.sub_string(item, "related", key, req))  # noqa: E731
-    return RelatedItem(title=get("title", True), summary=get("summary"), category=get("category"),
-                       image_alt=get("image_alt"))
+    return RelatedItem(
+        title=get("title", True), summary=get("summary"), category=get("category"), image_alt=get("image_alt")
+    )
 
 
 def _source(value: Any, fields: _Fields) -> Source | None:

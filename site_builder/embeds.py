@@ -7,9 +7,18 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 EMBED_HOSTS = {
-    "youtube.com": "YouTube", "youtu.be": "YouTube", "youtube-nocookie.com": "YouTube", "twitter.com": "X",
-    "x.com": "X", "instagram.com": "Instagram", "facebook.com": "Facebook", "fb.watch": "Facebook",
-    "vimeo.com": "Vimeo", "dailymotion.com": "Dailymotion", "tiktok.com": "TikTok", "soundcloud.com": "SoundCloud",
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "youtube-nocookie.com": "YouTube",
+    "twitter.com": "X",
+    "x.com": "X",
+    "instagram.com": "Instagram",
+    "facebook.com": "Facebook",
+    "fb.watch": "Facebook",
+    "vimeo.com": "Vimeo",
+    "dailymotion.com": "Dailymotion",
+    "tiktok.com": "TikTok",
+    "soundcloud.com": "SoundCloud",
     "t.me": "Telegram",
 }
 

@@ -18,8 +18,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def atom(site: Site, config: SiteConfig, slugs: tuple[str, ...], title: str, feed_path: str,
-         page_path: str) -> bytes:
+def atom(site: Site, config: SiteConfig, slugs: tuple[str, ...], title: str, feed_path: str, page_path: str) -> bytes:
     """An Atom 1.0 feed of the newest articles among `slugs`."""
     links = Urls(config.base_path, config.site_url)
     chosen = [site.articles[s] for s in slugs[: config.feed_size]]
@@ -44,10 +43,12 @@ def _entry(item: Article, config: SiteConfig, links: Urls) -> str:
     href = links.absolute(article(item.slug))
     entry_id = href if config.site_url else _tag(config, article(item.slug))
     category = f"\n    <category term={quoteattr(item.category)}/>" if item.category else ""
-    return (f"  <entry>\n    <title>{escape(item.title)}</title>\n"
-            f'    <link rel="alternate" type="text/html" href={quoteattr(href)}/>\n'
-            f"    <id>{escape(entry_id)}</id>\n    <published>{when}</published>\n    <updated>{when}</updated>\n"
-            f"    <summary>{escape(item.summary)}</summary>{category}\n  </entry>")
+    return (
+        f"  <entry>\n    <title>{escape(item.title)}</title>\n"
+        f'    <link rel="alternate" type="text/html" href={quoteattr(href)}/>\n'
+        f"    <id>{escape(entry_id)}</id>\n    <published>{when}</published>\n    <updated>{when}</updated>\n"
+        f"    <summary>{escape(item.summary)}</summary>{category}\n  </entry>"
+    )
 
 
 def _tag(config: SiteConfig, path: str) -> str:
@@ -68,8 +69,9 @@ def sitemap(paths: list[str], config: SiteConfig, lastmod: dict[str, str]) -> by
 def sitemap_index(parts: int, config: SiteConfig) -> bytes:
     links = Urls(config.base_path, config.site_url)
     lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">']
-    lines += [f"  <sitemap><loc>{escape(links.absolute(f'sitemap-{n}.xml'))}</loc></sitemap>"
-              for n in range(1, parts + 1)]
+    lines += [
+        f"  <sitemap><loc>{escape(links.absolute(f'sitemap-{n}.xml'))}</loc></sitemap>" for n in range(1, parts + 1)
+    ]
     lines.append("</sitemapindex>\n")
     return "\n".join(lines).encode("utf-8")
 

@@ -21,9 +21,12 @@ _ANCHOR_HINT_RE = re.compile(r"(?:^|[\s\[{,:-])[&*!]\S")
 
 
 _NULL = ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])
-_DATE = ("tag:yaml.org,2002:timestamp",
-         r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
-         r"(?:Z|[-+][0-9]{2}(?::?[0-9]{2})?)?)?$", list("0123456789"))
+_DATE = (
+    "tag:yaml.org,2002:timestamp",
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:Z|[-+][0-9]{2}(?::?[0-9]{2})?)?)?$",
+    list("0123456789"),
+)
 _INT = ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789"))
 _FLOAT = ("tag:yaml.org,2002:float", r"^[-+]?(?:[0-9]+\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", list("-+0123456789"))
 
@@ -93,10 +96,10 @@ def split(text: str, path: str) -> tuple[str, str, int]:
     end = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE)
     if end is None:
         raise SiteError("front matter is not closed: no second line '---'", path, 1)
-    matter = text[4:4 + end.start()]
+    matter = text[4 : 4 + end.start()]
     if len(matter.encode("utf-8")) > MAX_FRONT_MATTER:
         raise SiteError(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KB", path, 1)
-    body = text[4 + end.end():].removeprefix("\n")
+    body = text[4 + end.end() :].removeprefix("\n")
     body_line = matter.count("\n") + 3
     return matter, body, body_line
 
@@ -122,8 +125,11 @@ def load(matter: str, path: str, numbers: bool = False) -> tuple[dict[str, Any],
     except yaml.MarkedYAMLError as err:
         body_line = _body_text_line(matter)
         if body_line is not None:
-            raise SiteError(f"bad YAML: line {body_line} reads like body text; is the closing '---' "
-                            "missing above it?", path, body_line) from None
+            raise SiteError(
+                f"bad YAML: line {body_line} reads like body text; is the closing '---' missing above it?",
+                path,
+                body_line,
+            ) from None
         mark = err.problem_mark or err.context_mark
         line = mark.line + 2 if mark else None
         raise SiteError(f"bad YAML: {err.problem or err.context}", path, line) from None

@@ -33,8 +33,11 @@ def moment(value: dt.date | dt.datetime, config: SiteConfig) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day, tzinfo=config.zone)
 
 
-def build_site(articles: Iterable[tuple[str, Article]], config: SiteConfig,
-               previous: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {})) -> tuple[Site, list[Problem]]:
+def build_site(
+    articles: Iterable[tuple[str, Article]],
+    config: SiteConfig,
+    previous: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {}),
+) -> tuple[Site, list[Problem]]:
     """Index the articles; `articles` pairs each with the file it came from.
 
     `previous` is the similarity result of an earlier build with its inputs'
@@ -54,17 +57,27 @@ def build_site(articles: Iterable[tuple[str, Article]], config: SiteConfig,
         if key is not None:
             by_url.setdefault(key, slug)  # one address twice: the newer article, as for titles
     digest = _similarity_inputs(by_slug, order, day, config)
-    similar = previous[1] if previous[0] == digest else related_by_similarity(
-        by_slug, order, 2 * config.related_count, day)
-    related = {slug: _related(by_slug[slug], similar[slug], by_title, by_slug, config.related_count)
-               for slug in order}
-    site = Site(articles=by_slug, order=order, categories=categories, months=_months(order, day),
-                related=related, by_title=by_title, origins=origin, similar=(digest, similar), by_url=by_url)
+    similar = (
+        previous[1] if previous[0] == digest else related_by_similarity(by_slug, order, 2 * config.related_count, day)
+    )
+    related = {slug: _related(by_slug[slug], similar[slug], by_title, by_slug, config.related_count) for slug in order}
+    site = Site(
+        articles=by_slug,
+        order=order,
+        categories=categories,
+        months=_months(order, day),
+        related=related,
+        by_title=by_title,
+        origins=origin,
+        similar=(digest, similar),
+        by_url=by_url,
+    )
     return site, problems
 
 
-def _similarity_inputs(by_slug: Mapping[str, Article], order: tuple[str, ...], day: Mapping[str, dt.date],
-                       config: SiteConfig) -> str:
+def _similarity_inputs(
+    by_slug: Mapping[str, Article], order: tuple[str, ...], day: Mapping[str, dt.date], config: SiteConfig
+) -> str:
     h = hashlib.sha256(str(config.related_count).encode())
     for slug in order:
         a = by_slug[slug]
@@ -72,8 +85,9 @@ def _similarity_inputs(by_slug: Mapping[str, Article], order: tuple[str, ...], d
     return h.hexdigest()
 
 
-def _unique(articles: Iterable[tuple[str, Article]], config: SiteConfig,
-            problems: list[Problem]) -> tuple[dict[str, Article], dict[str, str]]:
+def _unique(
+    articles: Iterable[tuple[str, Article]], config: SiteConfig, problems: list[Problem]
+) -> tuple[dict[str, Article], dict[str, str]]:
     """Articles by slug; a slug claimed twice, or taken by a site page, is an error naming both."""
     taken = {item.slug: f"the {item.name} category page" for item in config.menu if item.slug}
     taken.update({name: "a page of the site" for name in urls.RESERVED})
@@ -89,8 +103,13 @@ def _unique(articles: Iterable[tuple[str, Article]], config: SiteConfig,
     return by_slug, origin
 
 
-def _categories(by_slug: Mapping[str, Article], order: tuple[str, ...], config: SiteConfig,
-                origin: Mapping[str, str], problems: list[Problem]) -> tuple[Category, ...]:
+def _categories(
+    by_slug: Mapping[str, Article],
+    order: tuple[str, ...],
+    config: SiteConfig,
+    origin: Mapping[str, str],
+    problems: list[Problem],
+) -> tuple[Category, ...]:
     members: dict[str, list[str]] = defaultdict(list)
     for slug in order:
         members[by_slug[slug].category].append(slug)
@@ -101,8 +120,9 @@ def _categories(by_slug: Mapping[str, Article], order: tuple[str, ...], config: 
     for name in sorted(members):
         if fold(name) in known and name not in {c.name for c in cats}:
             first = origin[members[name][0]]
-            problems.append(Problem("warning", f"category {name!r} is spelled unlike the menu's", first,
-                                    check="unknown_category"))
+            problems.append(
+                Problem("warning", f"category {name!r} is spelled unlike the menu's", first, check="unknown_category")
+            )
         if name in {c.name for c in cats}:
             continue
         if not name:
@@ -112,8 +132,14 @@ def _categories(by_slug: Mapping[str, Article], order: tuple[str, ...], config: 
         slug = slugify(name)
         if slug in menu_slugs or slug in urls.RESERVED or slug in by_slug:
             slug = f"{slug}-{len(cats)}"
-        problems.append(Problem("warning", f"unknown category {name!r} (not in the menu)", origin[members[name][0]],
-                                check="unknown_category"))
+        problems.append(
+            Problem(
+                "warning",
+                f"unknown category {name!r} (not in the menu)",
+                origin[members[name][0]],
+                check="unknown_category",
+            )
+        )
         cats.append(Category(name, slug, False, tuple(members[name])))
     return tuple(cats)
 
@@ -125,8 +151,9 @@ def _months(order: tuple[str, ...], day: Mapping[str, dt.date]) -> tuple[Month, 
     return tuple(Month(y, m, tuple(slugs)) for (y, m), slugs in sorted(grouped.items(), reverse=True))
 
 
-def _related(article: Article, similar: tuple[str, ...], by_title: Mapping[str, str],
-             by_slug: Mapping[str, Article], count: int) -> tuple[RelatedEntry, ...]:
+def _related(
+    article: Article, similar: tuple[str, ...], by_title: Mapping[str, str], by_slug: Mapping[str, Article], count: int
+) -> tuple[RelatedEntry, ...]:
     """The page's own related items first (linked when the archive has them), then similar ones."""
     entries: list[RelatedEntry] = []
     seen = {article.slug}

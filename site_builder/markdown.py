@@ -180,8 +180,11 @@ def _embed_at(tokens: list[Token], i: int) -> dict[str, str] | None:
     service = embed_name(url) if urlsplit(url).scheme.lower() in ("http", "https") else None
     if service is None:
         return None
-    text = "".join(c.content if c.type in ("text", "text_special", "code_inline") else " "
-                   for c in inner if c.type in ("text", "text_special", "code_inline", "softbreak", "hardbreak"))
+    text = "".join(
+        c.content if c.type in ("text", "text_special", "code_inline") else " "
+        for c in inner
+        if c.type in ("text", "text_special", "code_inline", "softbreak", "hardbreak")
+    )
     return {"url": url, "service": service, "text": " ".join(text.split())}
 
 
@@ -204,12 +207,17 @@ def _render_embed(self: Any, tokens: list[Token], idx: int, options: Any, env: d
     kind = embed_kind(service, url)
     name = re.sub(r"[^a-z0-9]+", "-", service.lower()).strip("-") or "other"
     # The link's own words are kept as a caption unless they only name the service.
-    caption = "" if fold(text) in ("", fold(service), fold(host.split(".")[0])) else \
-        f"<figcaption>{escape(text)}</figcaption>"
-    return (f'<figure class="embed embed-{name} embed-{kind}">'
-            f'<a class="embed-link" href="{escape(url)}" rel="external nofollow noopener">'
-            f'<span class="embed-label">{EMBED_KINDS[kind]} على <span dir="ltr">{escape(service)}</span></span> '
-            f'<span class="embed-url" dir="ltr">{escape(shown)}</span></a>{caption}</figure>\n')
+    caption = (
+        ""
+        if fold(text) in ("", fold(service), fold(host.split(".")[0]))
+        else f"<figcaption>{escape(text)}</figcaption>"
+    )
+    return (
+        f'<figure class="embed embed-{name} embed-{kind}">'
+        f'<a class="embed-link" href="{escape(url)}" rel="external nofollow noopener">'
+        f'<span class="embed-label">{EMBED_KINDS[kind]} على <span dir="ltr">{escape(service)}</span></span> '
+        f'<span class="embed-url" dir="ltr">{escape(shown)}</span></a>{caption}</figure>\n'
+    )
 
 
 # -- links to the original site --------------------------------------------------------

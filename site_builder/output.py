@@ -66,7 +66,7 @@ class StagedOutput:
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fchmod(fd, FILE_MODE)  # whatever the umask
             info = os.fstat(fd)
         finally:
@@ -211,12 +211,19 @@ def discard(folder: Path) -> None:
     """Rename a folder out of the way at once and delete it in a background process."""
     if not folder.exists():
         return
-    trash = folder.parent / f".{folder.name.lstrip('.').split('.trash-')[0].removesuffix('.old')}.trash-" \
+    trash = (
+        folder.parent / f".{folder.name.lstrip('.').split('.trash-')[0].removesuffix('.old')}.trash-"
         f"{os.getpid()}-{time.monotonic_ns()}"
+    )
     try:
         os.rename(folder, trash)
-        subprocess.Popen(["rm", "-rf", "--", str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        subprocess.Popen(
+            ["rm", "-rf", "--", str(trash)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -37,24 +37,42 @@ def pages_needed(count: int, per_page: int) -> int:
 def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
     """All pages, in a stable order: two builds of one site plan the same list."""
     neighbours = _neighbours(site)
-    specs = [PageSpec(urls.article(slug), "article", (slug,), deps=_article_deps(site, slug, neighbours))
-             for slug in site.order]
+    specs = [
+        PageSpec(urls.article(slug), "article", (slug,), deps=_article_deps(site, slug, neighbours))
+        for slug in site.order
+    ]
     per = config.per_page
     for cat in site.categories:
         total = pages_needed(len(cat.articles), per)
-        specs += [PageSpec(urls.category(cat.slug, n), "category", (cat.slug,), n, total,
-                           cat.articles[(n - 1) * per: n * per]) for n in range(1, total + 1)]
-        specs.append(PageSpec(urls.category_feed(cat.slug), "category_feed", (cat.slug,),
-                              deps=cat.articles[: config.feed_size]))
+        specs += [
+            PageSpec(
+                urls.category(cat.slug, n), "category", (cat.slug,), n, total, cat.articles[(n - 1) * per : n * per]
+            )
+            for n in range(1, total + 1)
+        ]
+        specs.append(
+            PageSpec(urls.category_feed(cat.slug), "category_feed", (cat.slug,), deps=cat.articles[: config.feed_size])
+        )
     for month in site.months:
         total = pages_needed(len(month.articles), per)
-        specs += [PageSpec(urls.archive_month(month.year, month.month, n), "month", (month.year, month.month),
-                           n, total, month.articles[(n - 1) * per: n * per]) for n in range(1, total + 1)]
+        specs += [
+            PageSpec(
+                urls.archive_month(month.year, month.month, n),
+                "month",
+                (month.year, month.month),
+                n,
+                total,
+                month.articles[(n - 1) * per : n * per],
+            )
+            for n in range(1, total + 1)
+        ]
     home = site.order[: config.home_latest] + tuple(
-        s for c in site.categories if c.in_menu for s in c.articles[: config.home_per_category])
+        s for c in site.categories if c.in_menu for s in c.articles[: config.home_per_category]
+    )
     specs += [
-        PageSpec(urls.archive_index(), "archive", deps=tuple(f"?{m.year}-{m.month}:{len(m.articles)}"
-                                                             for m in site.months)),
+        PageSpec(
+            urls.archive_index(), "archive", deps=tuple(f"?{m.year}-{m.month}:{len(m.articles)}" for m in site.months)
+        ),
         PageSpec("", "home", deps=home),
         PageSpec("404.html", "not_found", deps=site.order[:4]),
         PageSpec("feed.xml", "feed", deps=site.order[: config.feed_size]),
@@ -67,7 +85,7 @@ def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
         specs.append(PageSpec("sitemap.xml", "sitemap", (), 1, 1, (*site.order, *(f"?{p}" for p in listed))))
     else:
         for n in range(1, parts + 1):
-            chunk = listed[(n - 1) * SITEMAP_LIMIT: n * SITEMAP_LIMIT]
+            chunk = listed[(n - 1) * SITEMAP_LIMIT : n * SITEMAP_LIMIT]
             slugs = tuple(p[:-1] for p in chunk if p[:-1] in site.articles)
             specs.append(PageSpec(f"sitemap-{n}.xml", "sitemap", (), n, parts, (*slugs, *(f"?{p}" for p in chunk))))
         specs.append(PageSpec("sitemap.xml", "sitemap_index", (), 1, parts))
@@ -79,7 +97,7 @@ def _neighbours(site: Site) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
     for cat in site.categories:
         for i, slug in enumerate(cat.articles):
-            found[slug] = cat.articles[max(0, i - 1): i] + cat.articles[i + 1: i + 2]
+            found[slug] = cat.articles[max(0, i - 1) : i] + cat.articles[i + 1 : i + 2]
     return found
 
 

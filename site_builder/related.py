@@ -34,8 +34,9 @@ def keywords(article: Article) -> frozenset[str]:
     return frozenset(w for w in words if len(w) > 2 and w not in STOPWORDS and not w.isdigit())
 
 
-def related_by_similarity(articles: Mapping[str, Article], order: Sequence[str], k: int,
-                          day: Mapping[str, dt.date]) -> dict[str, tuple[str, ...]]:
+def related_by_similarity(
+    articles: Mapping[str, Article], order: Sequence[str], k: int, day: Mapping[str, dt.date]
+) -> dict[str, tuple[str, ...]]:
     """Top-k similar articles for every article (slugs, best first).
 
     Work per article is bounded: a shared word counts only if at most
@@ -56,18 +57,21 @@ def related_by_similarity(articles: Mapping[str, Article], order: Sequence[str],
         shared = Counter(other for word in words[slug] if word in rare for other in rare[word])
         ordinals, slugs = timelines[category[slug]]
         at = bisect_left(ordinals, ordinal[slug])
-        for other in slugs[max(0, at - NEIGHBOURS): at + NEIGHBOURS + 1]:
+        for other in slugs[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1]:
             shared[other] += 0
         shared.pop(slug, None)
         here, own = ordinal[slug], category[slug]
-        ranked = [(-(count + (SAME_CATEGORY if category[o] == own else 0.0)
-                     + 30.0 / (30.0 + abs(here - ordinal[o]))), o) for o, count in shared.items()]
+        ranked = [
+            (-(count + (SAME_CATEGORY if category[o] == own else 0.0) + 30.0 / (30.0 + abs(here - ordinal[o]))), o)
+            for o, count in shared.items()
+        ]
         result[slug] = tuple(o for _, o in heapq.nsmallest(k, ranked))
     return result
 
 
-def _category_timelines(articles: Mapping[str, Article], order: Sequence[str],
-                        day: Mapping[str, dt.date]) -> dict[str, tuple[list[int], list[str]]]:
+def _category_timelines(
+    articles: Mapping[str, Article], order: Sequence[str], day: Mapping[str, dt.date]
+) -> dict[str, tuple[list[int], list[str]]]:
     """Per category, slugs in ascending date order with their day ordinals (for bisect)."""
     grouped: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for slug in order:

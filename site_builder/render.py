@@ -44,8 +44,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
 class Renderer:
     """Renders the pages of one build; collects what it found wrong in article bodies."""
 
-    def __init__(self, site: Site, config: SiteConfig, views: Views, env: jinja2.Environment,
-                 specs: list[PageSpec]):
+    def __init__(self, site: Site, config: SiteConfig, views: Views, env: jinja2.Environment, specs: list[PageSpec]):
         self.site, self.config, self.views, self.env = site, config, views, env
         self.md = make_parser()
         self.specs = specs
@@ -53,10 +52,18 @@ class Renderer:
         self._cards: dict[tuple[Card, str], Markup] = {}
         self._last_body: tuple[str | None, str] = (None, "")
         self._kinds: dict[str, Callable[[PageSpec], bytes]] = {
-            "article": self._article, "category": self._category, "month": self._month,
-            "archive": self._archive, "home": self._home, "not_found": self._not_found,
-            "feed": self._feed, "category_feed": self._category_feed, "robots": self._robots,
-            "sitemap": self._sitemap, "sitemap_index": self._sitemap_index, "search": self._search,
+            "article": self._article,
+            "category": self._category,
+            "month": self._month,
+            "archive": self._archive,
+            "home": self._home,
+            "not_found": self._not_found,
+            "feed": self._feed,
+            "category_feed": self._category_feed,
+            "robots": self._robots,
+            "sitemap": self._sitemap,
+            "sitemap_index": self._sitemap_index,
+            "search": self._search,
         }
 
     def render_card(self, card: Card, level: str = "h3") -> Markup:
@@ -94,8 +101,9 @@ class Renderer:
         page.setdefault("rel_next", None)
         page.setdefault("feed", None)
         try:
-            text = self.env.get_template(template).render(site=self._site_view(current),
-                                                          render_card=self.render_card, **context)
+            text = self.env.get_template(template).render(
+                site=self._site_view(current), render_card=self.render_card, **context
+            )
         except jinja2.TemplateSyntaxError as err:
             raise SiteError(f"template error: {err.message}", err.filename or template, err.lineno) from None
         except jinja2.TemplateError as err:
@@ -105,16 +113,22 @@ class Renderer:
     def _site_view(self, current: str | None) -> dict[str, Any]:
         href = self.views.urls.href
         return {
-            "title": self.config.title, "description": self.config.description,
-            "lang": self.config.language, "dir": self.config.direction,
-            "home": href(""), "archive": href(urls.archive_index()), "feed": href("feed.xml"),
-            "css": href("static/css/site.css"), "menu": self.views.menu(current),
-            "search": href("search/"), "search_js": href("static/js/search.js"), "search_index": href("search/"),
+            "title": self.config.title,
+            "description": self.config.description,
+            "lang": self.config.language,
+            "dir": self.config.direction,
+            "home": href(""),
+            "archive": href(urls.archive_index()),
+            "feed": href("feed.xml"),
+            "css": href("static/css/site.css"),
+            "menu": self.views.menu(current),
+            "search": href("search/"),
+            "search_js": href("static/js/search.js"),
+            "search_index": href("search/"),
         }
 
     def _crumbs(self, *links: Any) -> list[Any]:
-        return [Link(self.config.menu[0].name if self.config.menu else "الرئيسية", self.views.urls.href("")),
-                *links]
+        return [Link(self.config.menu[0].name if self.config.menu else "الرئيسية", self.views.urls.href("")), *links]
 
     # -- HTML pages --------------------------------------------------------
     def _article(self, spec: PageSpec) -> bytes:
@@ -126,29 +140,56 @@ class Renderer:
         cat = self.views.category_link(article.category)
         newer, older = self.views.neighbours(slug)
         figures = self.views.figures.get(slug, ())
-        page = {"title": article.title, "description": article.summary or self.config.description,
-                "og_type": "article", "image": next((f.src for f in figures if f.src), None),
-                "jsonld": self.views.article_jsonld(article), "published": self.views.date_iso(article),
-                "section": article.category}
+        page = {
+            "title": article.title,
+            "description": article.summary or self.config.description,
+            "og_type": "article",
+            "image": next((f.src for f in figures if f.src), None),
+            "jsonld": self.views.article_jsonld(article),
+            "published": self.views.date_iso(article),
+            "section": article.category,
+        }
         crumbs = self._crumbs(*([cat] if cat else []), Link(article.title, self.views.article_href(slug), True))
         return self._html(
-            "article.html", spec, self._slug_of(article.category) if cat else None, page=page, breadcrumb=crumbs,
+            "article.html",
+            spec,
+            self._slug_of(article.category) if cat else None,
+            page=page,
+            breadcrumb=crumbs,
             article={
-                "title": article.title, "summary": article.summary, "category": cat,
-                "date_iso": self.views.date_iso(article), "date_text": self.views.date_text(article),
-                "figures": figures, "body": Markup(body_html), "share": self.views.share_links(article),
-                "newer": newer, "older": older,
+                "title": article.title,
+                "summary": article.summary,
+                "category": cat,
+                "date_iso": self.views.date_iso(article),
+                "date_text": self.views.date_text(article),
+                "figures": figures,
+                "body": Markup(body_html),
+                "share": self.views.share_links(article),
+                "newer": newer,
+                "older": older,
                 "related": [self.views.related_card(e) for e in self.site.related.get(slug, ())],
             },
         )
 
     def _report(self, slug: str, body: BodyContext) -> None:
         path = self.site.origins.get(slug)
-        found = [Problem("warning", f"see-also «{title}» is not in the archive (shown as text)", path,
-                         check="unresolved_see_also") for title in body.unresolved]
+        found = [
+            Problem(
+                "warning",
+                f"see-also «{title}» is not in the archive (shown as text)",
+                path,
+                check="unresolved_see_also",
+            )
+            for title in body.unresolved
+        ]
         if body.too_deep:
-            found.append(Problem("warning", "the body nests lists or quotes too deeply for Markdown; "
-                                            "it is shown as plain paragraphs", path))
+            found.append(
+                Problem(
+                    "warning",
+                    "the body nests lists or quotes too deeply for Markdown; it is shown as plain paragraphs",
+                    path,
+                )
+            )
         if found:
             self.problems[slug] = found
 
@@ -156,57 +197,109 @@ class Renderer:
         cat = self.views.category_of.get(category)
         return cat.slug if cat and cat.in_menu else None
 
-    def _listing(self, spec: PageSpec, heading: str, path_of: Callable[[int], str],
-                 current: str | None, feed: str | None, crumbs: list[Any]) -> bytes:
+    def _listing(
+        self,
+        spec: PageSpec,
+        heading: str,
+        path_of: Callable[[int], str],
+        current: str | None,
+        feed: str | None,
+        crumbs: list[Any],
+    ) -> bytes:
         """A page of a category or month: its articles are the ones the plan gave it (spec.deps)."""
         pager = self.views.pager(spec.page, spec.pages, path_of)
         title = heading if spec.page == 1 else f"{heading} - صفحة {spec.page}"
-        page = {"title": title, "rel_prev": pager.prev if pager else None,
-                "rel_next": pager.next if pager else None,
-                "feed": self.views.urls.href(feed) if feed else None}
-        return self._html("list.html", spec, current, page=page, breadcrumb=crumbs, heading=heading,
-                          page_number=spec.page, cards=[self.views.card(s) for s in spec.deps], pager=pager)
+        page = {
+            "title": title,
+            "rel_prev": pager.prev if pager else None,
+            "rel_next": pager.next if pager else None,
+            "feed": self.views.urls.href(feed) if feed else None,
+        }
+        return self._html(
+            "list.html",
+            spec,
+            current,
+            page=page,
+            breadcrumb=crumbs,
+            heading=heading,
+            page_number=spec.page,
+            cards=[self.views.card(s) for s in spec.deps],
+            pager=pager,
+        )
 
     def _category(self, spec: PageSpec) -> bytes:
         cat = next(c for c in self.site.categories if c.slug == spec.key[0])
         crumbs = self._crumbs(Link(cat.name, self.views.urls.href(urls.category(cat.slug)), True))
-        return self._listing(spec, cat.name, lambda n: urls.category(cat.slug, n),
-                             cat.slug if cat.in_menu else None, urls.category_feed(cat.slug), crumbs)
+        return self._listing(
+            spec,
+            cat.name,
+            lambda n: urls.category(cat.slug, n),
+            cat.slug if cat.in_menu else None,
+            urls.category_feed(cat.slug),
+            crumbs,
+        )
 
     def _month(self, spec: PageSpec) -> bytes:
         year, month = spec.key
         heading = f"أرشيف {ARABIC_MONTHS[month - 1]} {year}"
-        crumbs = self._crumbs(Link(ARCHIVE_TITLE, self.views.urls.href(urls.archive_index())),
-                              Link(heading, self.views.urls.href(urls.archive_month(year, month)), True))
-        return self._listing(spec, heading, lambda n: urls.archive_month(year, month, n),
-                             None, None, crumbs)
+        crumbs = self._crumbs(
+            Link(ARCHIVE_TITLE, self.views.urls.href(urls.archive_index())),
+            Link(heading, self.views.urls.href(urls.archive_month(year, month)), True),
+        )
+        return self._listing(spec, heading, lambda n: urls.archive_month(year, month, n), None, None, crumbs)
 
     def _archive(self, spec: PageSpec) -> bytes:
         years: dict[int, list[dict[str, Any]]] = {}
         for m in self.site.months:
-            years.setdefault(m.year, []).append({
-                "label": f"{ARABIC_MONTHS[m.month - 1]} {m.year}", "count": len(m.articles),
-                "href": self.views.urls.href(urls.archive_month(m.year, m.month))})
+            years.setdefault(m.year, []).append(
+                {
+                    "label": f"{ARABIC_MONTHS[m.month - 1]} {m.year}",
+                    "count": len(m.articles),
+                    "href": self.views.urls.href(urls.archive_month(m.year, m.month)),
+                }
+            )
         crumbs = self._crumbs(Link(ARCHIVE_TITLE, self.views.urls.href(urls.archive_index()), True))
-        return self._html("archive.html", spec, None, page={"title": ARCHIVE_TITLE}, breadcrumb=crumbs,
-                          heading=ARCHIVE_TITLE, years=sorted(years.items(), reverse=True))
+        return self._html(
+            "archive.html",
+            spec,
+            None,
+            page={"title": ARCHIVE_TITLE},
+            breadcrumb=crumbs,
+            heading=ARCHIVE_TITLE,
+            years=sorted(years.items(), reverse=True),
+        )
 
     def _home(self, spec: PageSpec) -> bytes:
         latest = [self.views.card(s) for s in self.site.order[: self.config.home_latest]]
-        sections = [{"category": self.views.category_link(c.name),
-                     "cards": [self.views.card(s) for s in c.articles[: self.config.home_per_category]]}
-                    for c in self.site.categories if c.in_menu and c.articles]
-        page = {"title": self.config.title, "feed": self.views.urls.href("feed.xml"),
-                "jsonld": json_script({"@context": "https://schema.org", "@type": "WebSite",
-                                       "name": self.config.title, "url": self.views.urls.absolute(""),
-                                       "inLanguage": self.config.language})}
+        sections = [
+            {
+                "category": self.views.category_link(c.name),
+                "cards": [self.views.card(s) for s in c.articles[: self.config.home_per_category]],
+            }
+            for c in self.site.categories
+            if c.in_menu and c.articles
+        ]
+        page = {
+            "title": self.config.title,
+            "feed": self.views.urls.href("feed.xml"),
+            "jsonld": json_script(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "WebSite",
+                    "name": self.config.title,
+                    "url": self.views.urls.absolute(""),
+                    "inLanguage": self.config.language,
+                }
+            ),
+        }
         return self._html("home.html", spec, "", page=page, breadcrumb=[], latest=latest, sections=sections)
 
     def _search(self, spec: PageSpec) -> bytes:
         crumbs = self._crumbs(Link("البحث", self.views.urls.href("search/"), True))
         categories = [c.name for c in self.site.categories if c.articles]
-        return self._html("search.html", spec, None, page={"title": "البحث في الأرشيف"}, breadcrumb=crumbs,
-                          categories=categories)
+        return self._html(
+            "search.html", spec, None, page={"title": "البحث في الأرشيف"}, breadcrumb=crumbs, categories=categories
+        )
 
     def search_docs(self) -> list[dict[str, str]]:
         """Display fields of every article, newest first, for the search index."""
@@ -214,15 +307,21 @@ class Renderer:
         for slug in self.site.order:
             article = self.site.articles[slug]
             summary = article.summary if len(article.summary) <= 220 else article.summary[:219].rsplit(" ", 1)[0] + "…"
-            docs.append({"url": self.views.article_href(slug), "title": article.title, "category": article.category,
-                         "date": self.views.date_iso(article), "date_text": self.views.date_text(article),
-                         "summary": summary})
+            docs.append(
+                {
+                    "url": self.views.article_href(slug),
+                    "title": article.title,
+                    "category": article.category,
+                    "date": self.views.date_iso(article),
+                    "date_text": self.views.date_text(article),
+                    "summary": summary,
+                }
+            )
         return docs
 
     def _not_found(self, spec: PageSpec) -> bytes:
         latest = [self.views.card(s) for s in self.site.order[:4]]
-        return self._html("404.html", spec, None, page={"title": "الصفحة غير موجودة"}, breadcrumb=[],
-                          latest=latest)
+        return self._html("404.html", spec, None, page={"title": "الصفحة غير موجودة"}, breadcrumb=[], latest=latest)
 
     # -- XML and text --------------------------------------------------------
     def _feed(self, spec: PageSpec) -> bytes:
@@ -230,8 +329,14 @@ class Renderer:
 
     def _category_feed(self, spec: PageSpec) -> bytes:
         cat = next(c for c in self.site.categories if c.slug == spec.key[0])
-        return feeds.atom(self.site, self.config, cat.articles, f"{self.config.title} - {cat.name}", spec.path,
-                          urls.category(cat.slug))
+        return feeds.atom(
+            self.site,
+            self.config,
+            cat.articles,
+            f"{self.config.title} - {cat.name}",
+            spec.path,
+            urls.category(cat.slug),
+        )
 
     def _robots(self, spec: PageSpec) -> bytes:
         return feeds.robots(self.config)
@@ -239,7 +344,7 @@ class Renderer:
     def _sitemap(self, spec: PageSpec) -> bytes:
         paths = sitemap_paths(self.specs)
         limit = plan_mod.SITEMAP_LIMIT
-        chunk = paths[(spec.page - 1) * limit: spec.page * limit]
+        chunk = paths[(spec.page - 1) * limit : spec.page * limit]
         lastmod = {urls.article(s): self.views.date_iso(self.site.articles[s])[:10] for s in self.site.order}
         return feeds.sitemap(chunk, self.config, lastmod)
 

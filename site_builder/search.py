@@ -42,7 +42,7 @@ def stem(word: str) -> str:
     """Light stemming of a folded word: one article/prefix, up to two suffixes, stems of 3+ letters."""
     for prefix in _PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix):]
+            word = word[len(prefix) :]
             break
     else:
         if word.startswith("و") and len(word) >= 4:
@@ -59,8 +59,10 @@ def stem(word: str) -> str:
 
 # A word as written: word characters plus the marks and invisible characters fold() removes,
 # so "الدِّبلوماسيّ" stays one token until it is folded.
-_RAW_WORD_RE = re.compile("[\\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
-                          "\u200b-\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff\u00ad]+")
+_RAW_WORD_RE = re.compile(
+    "[\\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+    "\u200b-\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff\u00ad]+"
+)
 
 
 @dataclass
@@ -146,8 +148,7 @@ class SearchIndex:
     shard_terms: dict[int, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, site: Site, docs: list[dict], body_of: Callable[[str], str],
-              digests: dict[str, str]) -> SearchIndex:
+    def build(cls, site: Site, docs: list[dict], body_of: Callable[[str], str], digests: dict[str, str]) -> SearchIndex:
         postings = Postings()
         memo = KeyMemo()
         for doc_id, slug in enumerate(site.order):
@@ -166,8 +167,9 @@ class SearchIndex:
             index.shard_terms.setdefault(fnv1a(term) % index.shards, set()).add(term)
         return index
 
-    def update(self, site: Site, docs: list[dict], body_of: Callable[[str], str],
-               digests: dict[str, str]) -> set[str] | None:
+    def update(
+        self, site: Site, docs: list[dict], body_of: Callable[[str], str], digests: dict[str, str]
+    ) -> set[str] | None:
         """Apply the articles whose digest changed; the files to rewrite, or None when
         the order or the categories changed and a full build is needed."""
         categories = sorted({d["category"] for d in docs})
@@ -234,17 +236,25 @@ class SearchIndex:
         """The bytes of one index file."""
         name = path.removeprefix("search/")
         if name == "meta.json":
-            return _json({"version": 1, "docs": len(self.rows), "shards": self.shards, "docShard": DOC_SHARD,
-                          "categories": self.categories})
+            return _json(
+                {
+                    "version": 1,
+                    "docs": len(self.rows),
+                    "shards": self.shards,
+                    "docShard": DOC_SHARD,
+                    "categories": self.categories,
+                }
+            )
         if name == "cats.json":
             return _json([row[2] for row in self.rows])
         kind, _, stem_ = name.removesuffix(".json").partition("/")
         if kind == "d":
             start = int(stem_) * DOC_SHARD
-            return _json(self.rows[start: start + DOC_SHARD])
+            return _json(self.rows[start : start + DOC_SHARD])
         if kind == "t":
-            return _json({term: self._entry(term) for term in sorted(self.shard_terms.get(int(stem_), ()))
-                          if self._count(term)})
+            return _json(
+                {term: self._entry(term) for term in sorted(self.shard_terms.get(int(stem_), ())) if self._count(term)}
+            )
         hashed, _, chunk = stem_.partition("-")
         term = next(t for t in self.shard_terms.get(int(hashed, 16) % self.shards, ()) if f"{fnv1a(t):08x}" == hashed)
         title, other = self.postings[term]
@@ -252,7 +262,7 @@ class SearchIndex:
         # chunk's part, since a common word's postings run to every article.
         start, end = int(chunk) * CHUNK, (int(chunk) + 1) * CHUNK
         part = list(title[start:end])
-        part += [-1 - i for i in other[max(0, start - len(title)): max(0, end - len(title))]]
+        part += [-1 - i for i in other[max(0, start - len(title)) : max(0, end - len(title))]]
         return _json(part)
 
     def _count(self, term: str) -> int:
@@ -266,8 +276,7 @@ class SearchIndex:
         return {"df": len(title) + len(other), "chunks": len(self._chunk_files(term))}
 
 
-def doc_keys(site: Site, slug: str, body_of: Callable[[str], str],
-              memo: KeyMemo) -> tuple[set[str], set[str]]:
+def doc_keys(site: Site, slug: str, body_of: Callable[[str], str], memo: KeyMemo) -> tuple[set[str], set[str]]:
     """(keys in the title, keys only in summary, captions and body) of one article."""
     article = site.articles[slug]
     in_title = keys(article.title, memo)

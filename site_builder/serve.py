@@ -30,8 +30,14 @@ from .config import load as load_config
 from .errors import SiteError
 
 EVENTS_PATH = "/__livereload"
-TEXT_TYPES = ("text/", "application/xml", "application/atom+xml", "application/json", "application/javascript",
-              "image/svg+xml")
+TEXT_TYPES = (
+    "text/",
+    "application/xml",
+    "application/atom+xml",
+    "application/json",
+    "application/javascript",
+    "image/svg+xml",
+)
 IGNORED_NAME_RE = re.compile(r"(^\.|~$|\.sw[a-p]$|^4913$|^#.*#$|\.tmp$|\.part$|\.crdownload$)")
 CLIENT_JS = """
 (() => {
@@ -96,7 +102,7 @@ def resolve_request(root: Path, base_path: str, raw_path: str) -> Response:
         return Response(404)
     if path + "/" == base_path:
         return Response(301, location=base_path + query)
-    rel = path[len(base_path):]
+    rel = path[len(base_path) :]
     if any(segment in ("..", ".") for segment in rel.split("/")):
         return Response(404)
     return _file_response(root, rel, parts.path, query)
@@ -161,8 +167,14 @@ class Hub:
 class DevServer:
     """Builds the site, serves it and rebuilds it when its sources change."""
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
-                 overrides: dict[str, Any] | None = None, log: Callable[[str], None] = print):
+    def __init__(
+        self,
+        root: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        overrides: dict[str, Any] | None = None,
+        log: Callable[[str], None] = print,
+    ):
         self.root, self.host, self.port, self.overrides, self.log = root, host, port, overrides, log
         self.out = (root / "output").resolve()
         self.state = BuildState()
@@ -187,8 +199,10 @@ class DevServer:
             return result
         self.base_path = load_config(self.root, self.overrides).base_path
         css_only = bool(result.changed) and all(p.endswith(".css") for p in result.changed)
-        self.log(f"built: {result.rendered} pages rendered, {result.reused} reused, {len(result.changed)} files "
-                 f"changed in {result.seconds:.2f}s")
+        self.log(
+            f"built: {result.rendered} pages rendered, {result.reused} reused, {len(result.changed)} files "
+            f"changed in {result.seconds:.2f}s"
+        )
         if result.changed or self.hub.error:
             self.hub.publish(css_only=css_only)
         return result
@@ -197,10 +211,14 @@ class DevServer:
         """Rebuild once per burst of changes (watchfiles groups them) until stopped."""
         from watchfiles import watch
 
-        paths = [p for p in (self.root / "content", self.root / "templates", self.root / "static",
-                             self.root / "site.yml") if p.exists()]
-        for changes in watch(*paths, watch_filter=lambda _c, p: not is_ignored(p), step=100,
-                             stop_event=self.stop, raise_interrupt=False):
+        paths = [
+            p
+            for p in (self.root / "content", self.root / "templates", self.root / "static", self.root / "site.yml")
+            if p.exists()
+        ]
+        for changes in watch(
+            *paths, watch_filter=lambda _c, p: not is_ignored(p), step=100, stop_event=self.stop, raise_interrupt=False
+        ):
             self.log(f"{len(changes)} file(s) changed")
             self.rebuild()  # the build finds what changed from the files' stats
 
@@ -270,8 +288,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         with app.hub.output_lock:
             found = resolve_request(app.out, app.base_path, self.path)
             if found.status in (301, 302):
-                self._send(found.status, b"", "text/plain; charset=utf-8", {"Location": found.location or "/"},
-                           head)
+                self._send(found.status, b"", "text/plain; charset=utf-8", {"Location": found.location or "/"}, head)
                 return
             status, path = found.status, found.path
             if status == 404:
@@ -293,9 +310,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         script = CLIENT_JS % {"build": hub.build_id, "events": EVENTS_PATH}
         extra = f"<script>{script}</script>"
         if hub.error:
-            extra = (f'<pre id="__sb_error" role="alert" style="position:fixed;inset:0;z-index:2147483647;margin:0;'
-                     f'padding:2rem;background:#fff8f8;color:#7d0f12;font:15px/1.6 monospace;white-space:pre-wrap;'
-                     f'direction:ltr;text-align:left">Build failed\n\n{html.escape(hub.error)}</pre>') + extra
+            extra = (
+                f'<pre id="__sb_error" role="alert" style="position:fixed;inset:0;z-index:2147483647;margin:0;'
+                f"padding:2rem;background:#fff8f8;color:#7d0f12;font:15px/1.6 monospace;white-space:pre-wrap;"
+                f'direction:ltr;text-align:left">Build failed\n\n{html.escape(hub.error)}</pre>'
+            ) + extra
         text = data.decode("utf-8", errors="replace")
         at = text.rfind("</body>")
         text = text[:at] + extra + text[at:] if at >= 0 else text + extra
@@ -331,8 +350,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(message.encode("utf-8"))
             self.wfile.flush()
 
-    def _send(self, status: int, data: bytes, kind: str, headers: dict[str, str] | None = None,
-              head: bool = False) -> None:
+    def _send(
+        self, status: int, data: bytes, kind: str, headers: dict[str, str] | None = None, head: bool = False
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))

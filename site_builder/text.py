@@ -15,8 +15,9 @@ from functools import lru_cache
 
 # Bidi controls (LRM, RLM, ALM, embeddings/overrides, isolates) and zero-width
 # junk (ZWSP, ZWNJ, ZWJ, word joiner, BOM) that scraped pages carry invisibly.
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e" \
-    "\u2060\u2066\u2067\u2068\u2069\ufeff\u00ad"
+_INVISIBLE = (
+    "\u200b\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff\u00ad"
+)
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _BODY_JUNK_RE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 _SPACE_RE = re.compile(r"\s+")
@@ -26,16 +27,26 @@ _TASHKEEL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 TATWEEL = "\u0640"
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-_LETTER_FOLD = str.maketrans({
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
-    "ة": "ه", "ى": "ي", "ؤ": "ء", "ئ": "ء",
-    "ک": "ك", "ی": "ي",
-})
+_LETTER_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ؤ": "ء",
+        "ئ": "ء",
+        "ک": "ك",
+        "ی": "ي",
+    }
+)
 _DIGIT_FOLD = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 SEE_ALSO_LABEL = "شاهد ايضاً"
 # «شاهد ايضاً:», «شاهد أيضا:», «اقرأ أيضاً:» … a label, a colon, then the title.
 _SEE_ALSO_RE = re.compile(r"^\s*(?:شاهد|اقرأ|إقرأ|اقرا)\s+[اأإ]يض[اًا]+\s*[:：]\s*(?P<title>.+)$")
+
 
 def _mark_ranges() -> str:
     """A character class of the combining marks (Unicode Mn, Mc, Me) of the BMP: a Thai or
@@ -60,8 +71,20 @@ _FOLD_TABLE: dict[int, int | str | None] = {
     **_DIGIT_FOLD,
 }
 
-ARABIC_MONTHS = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو",
-                 "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
+ARABIC_MONTHS = (
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+)
 
 
 def clean_line(text: str) -> str:

@@ -99,8 +99,11 @@ def source_key(url: str) -> str | None:
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     path = unicodedata.normalize("NFC", unquote(parts.path)).rstrip("/")
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                   if not k.startswith("utm_") and k not in _TRACKING)
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.startswith("utm_") and k not in _TRACKING
+    )
     if not query:
         return host + path
     return host + path + "?" + "&".join(f"{k}={v}" for k, v in query)

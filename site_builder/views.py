@@ -74,8 +74,7 @@ class Views:
         return self._menus[current]
 
     def _menu(self, current: str | None) -> list[Link]:
-        links = [Link(self.config.menu[0].name if self.config.menu else "الرئيسية", self.urls.href(""),
-                      current == "")]
+        links = [Link(self.config.menu[0].name if self.config.menu else "الرئيسية", self.urls.href(""), current == "")]
         for cat in self.site.categories:
             if cat.in_menu:
                 links.append(Link(cat.name, self.urls.href(urls.category(cat.slug)), current == cat.slug))
@@ -108,8 +107,15 @@ class Views:
     def _card(self, slug: str) -> Card:
         article = self.site.articles[slug]
         image = next((f for f in self.figures.get(slug, ()) if f.src), None)
-        return Card(article.title, self.article_href(slug), article.summary, self.category_link(article.category),
-                    self.date_iso(article), self.date_text(article), image)
+        return Card(
+            article.title,
+            self.article_href(slug),
+            article.summary,
+            self.category_link(article.category),
+            self.date_iso(article),
+            self.date_text(article),
+            image,
+        )
 
     def related_card(self, entry: RelatedEntry) -> Card:
         if entry.slug:

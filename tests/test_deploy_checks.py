@@ -37,12 +37,36 @@ def _reference(html: str) -> list[str]:
     return found[:5]
 
 
-URLS = ["/repo/ok/", "/elsewhere/", "rel/", "#top", "?q=1", "https://u.github.io/other/", "https://u.github.io/repo/x",
-        "https://x.com/intent?url=a&amp;text=b", "&#47;elsewhere", "&#47;repo/fine", "mailto:a@b", "/repo/خبر/",
-        "/%D8%AE%D8%A8%D8%B1/", "", " /repo/x", "//cdn.example/x.js"]
-TEMPLATES = ['<a href="{}">x</a>', "<img src='{}'>", "<a HREF={}>x</a>", '<a data-href="{}" href="/repo/">x</a>',
-             '<!-- <a href="{}"> -->', '<script>var s = "<a href=\\"{}\\">";</script>', '<link\nhref = "{}">',
-             '<a title=\'href="{}"\' href="/repo/a/">x</a>', '<SCRIPT SRC="{}"></SCRIPT>', "<p>href={} in text</p>"]
+URLS = [
+    "/repo/ok/",
+    "/elsewhere/",
+    "rel/",
+    "#top",
+    "?q=1",
+    "https://u.github.io/other/",
+    "https://u.github.io/repo/x",
+    "https://x.com/intent?url=a&amp;text=b",
+    "&#47;elsewhere",
+    "&#47;repo/fine",
+    "mailto:a@b",
+    "/repo/خبر/",
+    "/%D8%AE%D8%A8%D8%B1/",
+    "",
+    " /repo/x",
+    "//cdn.example/x.js",
+]
+TEMPLATES = [
+    '<a href="{}">x</a>',
+    "<img src='{}'>",
+    "<a HREF={}>x</a>",
+    '<a data-href="{}" href="/repo/">x</a>',
+    '<!-- <a href="{}"> -->',
+    '<script>var s = "<a href=\\"{}\\">";</script>',
+    '<link\nhref = "{}">',
+    '<a title=\'href="{}"\' href="/repo/a/">x</a>',
+    '<SCRIPT SRC="{}"></SCRIPT>',
+    "<p>href={} in text</p>",
+]
 
 
 @settings(max_examples=400, deadline=None)
@@ -56,5 +80,6 @@ def test_quick_scan_reports_what_the_parser_finds(parts):
 
 def test_entities_are_decoded_as_the_parser_decodes_them():
     assert [p.message for p in page_link_problems('<a href="&#47;x/">', "p.html", BASE)] == [
-        "link '/x/' is outside the base path /repo/"]
+        "link '/x/' is outside the base path /repo/"
+    ]
     assert page_link_problems('<a href="https://x.com/?a=1&amp;b=2">', "p.html", BASE) == []

@@ -39,23 +39,26 @@ ACCESS = "SITEBUILDERTESTKEY01"
 SECRET = "t3st/Secret+Key/that-must-never-be-shown0"
 
 
-@pytest.mark.parametrize(("rel", "kind", "cache"), [
-    ("index.html", "text/html; charset=utf-8", "public, max-age=300"),
-    ("news/page/2/index.html", "text/html; charset=utf-8", "public, max-age=300"),
-    ("feed.xml", "application/xml; charset=utf-8", "public, max-age=300"),
-    ("sitemap.xml", "application/xml; charset=utf-8", "public, max-age=300"),
-    ("search/t/3.json", "application/json; charset=utf-8", "public, max-age=300"),
-    ("robots.txt", "text/plain; charset=utf-8", "public, max-age=300"),
-    ("static/css/site.css", "text/css; charset=utf-8", "public, max-age=3600"),
-    ("static/js/search.js", "text/javascript; charset=utf-8", "public, max-age=3600"),
-    ("static/css/site.3f9a0c2b.css", "text/css; charset=utf-8", "public, max-age=31536000, immutable"),
-    ("static/js/app-0123456789abcdef.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"),
-    ("خبر/01-stadium.png", "image/png", "public, max-age=3600"),
-    ("a/photo.JPG", "image/jpeg", "public, max-age=3600"),
-    ("icon.svg", "image/svg+xml; charset=utf-8", "public, max-age=3600"),
-    ("fonts/naskh.woff2", "font/woff2", "public, max-age=3600"),
-    ("blob", "application/octet-stream", "public, max-age=3600"),
-])
+@pytest.mark.parametrize(
+    ("rel", "kind", "cache"),
+    [
+        ("index.html", "text/html; charset=utf-8", "public, max-age=300"),
+        ("news/page/2/index.html", "text/html; charset=utf-8", "public, max-age=300"),
+        ("feed.xml", "application/xml; charset=utf-8", "public, max-age=300"),
+        ("sitemap.xml", "application/xml; charset=utf-8", "public, max-age=300"),
+        ("search/t/3.json", "application/json; charset=utf-8", "public, max-age=300"),
+        ("robots.txt", "text/plain; charset=utf-8", "public, max-age=300"),
+        ("static/css/site.css", "text/css; charset=utf-8", "public, max-age=3600"),
+        ("static/js/search.js", "text/javascript; charset=utf-8", "public, max-age=3600"),
+        ("static/css/site.3f9a0c2b.css", "text/css; charset=utf-8", "public, max-age=31536000, immutable"),
+        ("static/js/app-0123456789abcdef.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"),
+        ("خبر/01-stadium.png", "image/png", "public, max-age=3600"),
+        ("a/photo.JPG", "image/jpeg", "public, max-age=3600"),
+        ("icon.svg", "image/svg+xml; charset=utf-8", "public, max-age=3600"),
+        ("fonts/naskh.woff2", "font/woff2", "public, max-age=3600"),
+        ("blob", "application/octet-stream", "public, max-age=3600"),
+    ],
+)
 def test_content_type_and_cache_control(rel, kind, cache):
     assert content_type(rel) == kind
     assert cache_control(rel) == cache
@@ -79,11 +82,17 @@ def test_targets():
 
 
 def test_the_remote_names_no_secret():
-    env = {"AWS_ENDPOINT_URL": "https://acct.r2.example:443", "AWS_ACCESS_KEY_ID": ACCESS,
-           "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_REGION": "auto"}
+    env = {
+        "AWS_ENDPOINT_URL": "https://acct.r2.example:443",
+        "AWS_ACCESS_KEY_ID": ACCESS,
+        "AWS_SECRET_ACCESS_KEY": SECRET,
+        "AWS_REGION": "auto",
+    }
     remote = S3Publisher(parse_target("s3://archive/ar"), env).remote("news/index.html")
-    assert remote == (":s3,provider=Other,env_auth=true,no_check_bucket=true,"
-                      "endpoint='https://acct.r2.example:443',region=auto:archive/ar/news/index.html")
+    assert remote == (
+        ":s3,provider=Other,env_auth=true,no_check_bucket=true,"
+        "endpoint='https://acct.r2.example:443',region=auto:archive/ar/news/index.html"
+    )
     assert ACCESS not in remote and SECRET not in remote
     aws = S3Publisher(parse_target("s3://archive"), {}).remote()
     assert aws == ":s3,provider=AWS,env_auth=true,no_check_bucket=true:archive"
@@ -91,9 +100,11 @@ def test_the_remote_names_no_secret():
 
 def test_credentials_are_masked_in_what_is_shown():
     env = {"AWS_ACCESS_KEY_ID": ACCESS, "AWS_SECRET_ACCESS_KEY": SECRET}
-    text = (f"SignatureDoesNotMatch: <AWSAccessKeyId>{ACCESS}</AWSAccessKeyId><StringToSign>AWS4 x</StringToSign> "
-            f"key {SECRET} Credential=AKIAIOSFODNN7EXAMPLE/20250101/us-east-1/s3 Signature=abc123 "
-            "https://user:pa55@host/x")
+    text = (
+        f"SignatureDoesNotMatch: <AWSAccessKeyId>{ACCESS}</AWSAccessKeyId><StringToSign>AWS4 x</StringToSign> "
+        f"key {SECRET} Credential=AKIAIOSFODNN7EXAMPLE/20250101/us-east-1/s3 Signature=abc123 "
+        "https://user:pa55@host/x"
+    )
     shown = rclone.redact(text, env)
     for secret in (ACCESS, SECRET, "AKIAIOSFODNN7EXAMPLE", "abc123", "pa55", "AWS4 x"):
         assert secret not in shown
@@ -108,7 +119,8 @@ def test_signature_v4_matches_aws_example():
     headers = client._sign("GET", "/test.txt", {"range": "bytes=0-9"}, b"", dt.datetime(2013, 5, 24, tzinfo=dt.UTC))
     assert headers["authorization"].endswith(
         "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
-        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41")
+        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
+    )
 
 
 def test_manifest_names_each_set_of_headers_once():
@@ -125,10 +137,15 @@ def test_redirects_list(tmp_path):
     (tmp_path / "_redirects").write_text(
         "# moved pages\n/old/ /news/ 301\n/قديم.html /politics/\n/gone https://example.org/x 302!\n"
         "/splat/* /news/ 301\n/rewrite/ /news/ 200\n/a/../b /c/\nnonsense\n/x javascript:alert(1)\n"
-        "/y //evil.example/\n", encoding="utf-8")
+        "/y //evil.example/\n",
+        encoding="utf-8",
+    )
     redirects, problems = read_redirects(tmp_path)
     assert [(r.source, r.location, r.status) for r in redirects] == [
-        ("old/index.html", "/news/", 301), ("قديم.html", "/politics/", 301), ("gone", "https://example.org/x", 302)]
+        ("old/index.html", "/news/", 301),
+        ("قديم.html", "/politics/", 301),
+        ("gone", "https://example.org/x", 302),
+    ]
     assert [p.line for p in problems] == [5, 6, 7, 8, 9, 10]
 
 
@@ -151,12 +168,30 @@ class Server:
         self.port = _free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "RCLONE_"))}
-        self.env = {**env, "AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": ACCESS,
-                    "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_REGION": "us-east-1"}
+        self.env = {
+            **env,
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": ACCESS,
+            "AWS_SECRET_ACCESS_KEY": SECRET,
+            "AWS_REGION": "us-east-1",
+        }
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [rclone.binary(), "serve", "s3", "--auth-key", f"{ACCESS},{SECRET}", "--addr",
-                 f"127.0.0.1:{self.port}", "-vv", str(self.data)], stdout=log, stderr=subprocess.STDOUT, env=env)
+                [
+                    rclone.binary(),
+                    "serve",
+                    "s3",
+                    "--auth-key",
+                    f"{ACCESS},{SECRET}",
+                    "--addr",
+                    f"127.0.0.1:{self.port}",
+                    "-vv",
+                    str(self.data),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -205,21 +240,40 @@ CATEGORIES = ["سياسة", "رياضة", "اقتصاد"]
 
 
 def _arabic_site(root: Path) -> Path:
-    items = [article(f"khabar-{i:02d}", f"خبر رقم {i} عن {CATEGORIES[i % 3]} في عمّان",
-                     f"2025-{1 + i % 4:02d}-{1 + 2 * i:02d}", category=CATEGORIES[i % 3],
-                     body=f"## عنوان {i}\n\nفقرة عن الموضوع رقم {i} في المدينة.\n") for i in range(12)]
-    return make_site(root / "site", items, config={"title": "أرشيف الأخبار", "per_page": 3,
-                                                   "base_url": "https://archive.example.org/"})
+    items = [
+        article(
+            f"khabar-{i:02d}",
+            f"خبر رقم {i} عن {CATEGORIES[i % 3]} في عمّان",
+            f"2025-{1 + i % 4:02d}-{1 + 2 * i:02d}",
+            category=CATEGORIES[i % 3],
+            body=f"## عنوان {i}\n\nفقرة عن الموضوع رقم {i} في المدينة.\n",
+        )
+        for i in range(12)
+    ]
+    return make_site(
+        root / "site",
+        items,
+        config={"title": "أرشيف الأخبار", "per_page": 3, "base_url": "https://archive.example.org/"},
+    )
 
 
 def _digests(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.md5(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): hashlib.md5(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
 
 
-EXPECTED_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
-                  ".json": "application/json; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-                  ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".png": "image/png"}
+EXPECTED_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".png": "image/png",
+}
 
 
 def _deploy(s3: Server, site: Path, *extra: str) -> str:
@@ -301,8 +355,9 @@ def test_redirects_get_the_website_header_and_a_forwarding_page(s3, tmp_path):
     site = _arabic_site(tmp_path)
     _deploy(s3, site)
     out = site / "output"
-    (out / "_redirects").write_text("/old-news/ /سياسة/ 301\n/قديم.html https://archive.example.org/\n",
-                                    encoding="utf-8")
+    (out / "_redirects").write_text(
+        "/old-news/ /سياسة/ 301\n/قديم.html https://archive.example.org/\n", encoding="utf-8"
+    )
     publisher = S3Publisher(parse_target("s3://site/archive"), s3.env)
     changes = publisher.plan(survey(out))
     assert (sorted(changes.added), changes.changed, changes.deleted) == (["old-news/index.html", "قديم.html"], [], [])
@@ -322,8 +377,9 @@ def test_redirects_get_the_website_header_and_a_forwarding_page(s3, tmp_path):
 
     # Keys given in rclone's own variables only: rclone uploads, the header cannot be set, and says so;
     # the next deploy with the standard variables sets it.
-    (out / "_redirects").write_text("/old-news/ /سياسة/ 301\n/قديم.html https://archive.example.org/\n"
-                                    "/older/ /news/\n", encoding="utf-8")
+    (out / "_redirects").write_text(
+        "/old-news/ /سياسة/ 301\n/قديم.html https://archive.example.org/\n/older/ /news/\n", encoding="utf-8"
+    )
     rclone_only = {k: v for k, v in s3.env.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
     rclone_only |= {"RCLONE_S3_ACCESS_KEY_ID": ACCESS, "RCLONE_S3_SECRET_ACCESS_KEY": SECRET}
     publisher = S3Publisher(parse_target("s3://site/archive"), rclone_only)

@@ -40,6 +40,7 @@ def _line_of(text: str, needle: str) -> int:
 
 # -- code, bombs and size: refused before anything runs or expands ----------------------------
 
+
 def _bomb(levels: int) -> str:
     """A billion-laughs document: `levels` anchors, each nine aliases of the one before."""
     rows = ['l0: &l0 ["هاها", "هاها", "هاها", "هاها", "هاها", "هاها", "هاها", "هاها", "هاها"]']
@@ -85,8 +86,20 @@ def test_yaml_that_would_run_code_or_expand_is_refused_with_its_line(tmp_path):
 
 # -- YAML's traps: the words stay as written, or the line is named ------------------------------
 
-TRAPS = {"no": "no", "yes": "yes", "on": "on", "1:20": "1:20", "012": "012", "3.10": "3.10",
-         "+5": "+5", "0x1F": "0x1F", "1e3": "1e3", ".inf": ".inf", "1_000": "1_000", "'0.50'": "0.50"}
+TRAPS = {
+    "no": "no",
+    "yes": "yes",
+    "on": "on",
+    "1:20": "1:20",
+    "012": "012",
+    "3.10": "3.10",
+    "+5": "+5",
+    "0x1F": "0x1F",
+    "1e3": "1e3",
+    ".inf": ".inf",
+    "1_000": "1_000",
+    "'0.50'": "0.50",
+}
 
 
 def test_yaml_traps_keep_the_words_that_were_written(tmp_path):
@@ -95,7 +108,9 @@ def test_yaml_traps_keep_the_words_that_were_written(tmp_path):
         (site / "content" / f"trap{n}.md").write_text(
             f"---\ntitle: {written}\nslug: trap-{n}\ndate: 2025-02-18\ncategory: {written}\n"
             f"summary: {written}\nimages:\n  - alt: {written}\n    caption: {written}\n    credit: {written}\n"
-            "---\nنص.\n", encoding="utf-8")
+            "---\nنص.\n",
+            encoding="utf-8",
+        )
     result = run_cli("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
     for n, expected in enumerate(TRAPS.values()):
@@ -105,15 +120,18 @@ def test_yaml_traps_keep_the_words_that_were_written(tmp_path):
         assert f'<p class="summary">{expected}</p>' in html, expected
 
 
-@pytest.mark.parametrize(("field", "trap", "message"), [
-    ("date", "date: 2024-02-30", "day is out of range"),
-    ("date", "date: 2025-13-01", "month must be in 1..12"),
-    ("date", "date: no", "expected a date"),
-    ("date", "date: 1:20", "expected a date"),
-    ("title", "title: 2025-02-18", "expected text"),
-    ("title", "title: [قائمة, لا نص]", "expected text"),
-    ("dup", "category: سياسة", "duplicate key 'category' (first on line 4)"),
-])
+@pytest.mark.parametrize(
+    ("field", "trap", "message"),
+    [
+        ("date", "date: 2024-02-30", "day is out of range"),
+        ("date", "date: 2025-13-01", "month must be in 1..12"),
+        ("date", "date: no", "expected a date"),
+        ("date", "date: 1:20", "expected a date"),
+        ("title", "title: 2025-02-18", "expected text"),
+        ("title", "title: [قائمة, لا نص]", "expected text"),
+        ("dup", "category: سياسة", "duplicate key 'category' (first on line 4)"),
+    ],
+)
 def test_yaml_traps_that_cannot_stand_are_errors_on_their_line(tmp_path, field, trap, message):
     text = HEAD.format(title="خبر") + "summary: ملخص.\n"
     if field == "dup":
@@ -134,8 +152,11 @@ def test_yaml_traps_that_cannot_stand_are_errors_on_their_line(tmp_path, field, 
 
 BROKEN = {
     "unclosed.md": ("---\ntitle: بلا إغلاق\ndate: 2025-02-18\nنص الخبر.\n", ":1:error", "not closed"),
-    "swallowed.md": ("---\ntitle: بلا إغلاق\ndate: 2025-02-18\n\nفقرة أولى.\n\n---\n\nفقرة ثانية.\n",
-                     ":5:error", "bad YAML"),
+    "swallowed.md": (
+        "---\ntitle: بلا إغلاق\ndate: 2025-02-18\n\nفقرة أولى.\n\n---\n\nفقرة ثانية.\n",
+        ":5:error",
+        "bad YAML",
+    ),
     "empty.md": ("", ":error", "empty file"),
     "blank.md": ("\n  \n\t\n", ":error", "empty file"),
     "nofront.md": ("# عنوان\n\nنص بلا رأس.\n", ":1:error", "no front matter"),
@@ -187,8 +208,16 @@ INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\
 MARKUP = "#>*_`[]()!<>&|-+=~:\\\"'{}%\n\t 0123456789٠١٢٣٤٥٦٧٨٩،؛؟"
 CHARS = st.sampled_from(ARABIC + MARKS + INVISIBLE + MARKUP) | st.characters(codec="utf-8")
 TEXT = st.text(CHARS, max_size=400)
-DEEP = [">" * 10_000 + " نص", "- " * 5_000 + "نص", "[" * 10_000 + "نص" + "]" * 10_000,
-        "*" * 20_000, "`" * 50_000, "<" * 10_000 + "script>", "&#" * 10_000, "1. " * 5_000]
+DEEP = [
+    ">" * 10_000 + " نص",
+    "- " * 5_000 + "نص",
+    "[" * 10_000 + "نص" + "]" * 10_000,
+    "*" * 20_000,
+    "`" * 50_000,
+    "<" * 10_000 + "script>",
+    "&#" * 10_000,
+    "1. " * 5_000,
+]
 PIECE = TEXT | st.sampled_from(DEEP)
 TIME_LIMIT = 10.0  # seconds for one page through import, or one article through build
 
@@ -201,14 +230,17 @@ def _html_page(title: str, paragraphs: list[str]) -> str:
     from html import escape
 
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-    return (f"<!doctype html><html lang=ar><head><title>{escape(title)}</title></head><body><article>"
-            f"<h1>{escape(title)}</h1>{body}<figure><img src=x.jpg alt='{escape(title, True)}'>"
-            f"<figcaption>{escape(paragraphs[0] if paragraphs else '')}</figcaption></figure>"
-            f"</article><div>{paragraphs[-1] if paragraphs else ''}</div></body></html>")
+    return (
+        f"<!doctype html><html lang=ar><head><title>{escape(title)}</title></head><body><article>"
+        f"<h1>{escape(title)}</h1>{body}<figure><img src=x.jpg alt='{escape(title, True)}'>"
+        f"<figcaption>{escape(paragraphs[0] if paragraphs else '')}</figcaption></figure>"
+        f"</article><div>{paragraphs[-1] if paragraphs else ''}</div></body></html>"
+    )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(title=TEXT, paragraphs=st.lists(PIECE, min_size=1, max_size=4))
 @example(title=">" * 10_000, paragraphs=[">" * 10_000 + " نص"])
 @example(title="\u202eنص معكوس\u202c\u200b", paragraphs=["\ufeff\u200f" * 500, "- " * 5_000])
@@ -228,8 +260,15 @@ def test_random_pages_go_through_import_and_build_without_escaping_errors(tmp_pa
 
     # The same text also arrives hand-written, straight into front matter and body.
     (site / "content" / "hand.md").write_text(
-        "---\ntitle: " + _yaml_quoted(title) + "\ndate: 2025-02-18\nsummary: " + _yaml_quoted(paragraphs[0][:300])
-        + "\n---\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        "---\ntitle: "
+        + _yaml_quoted(title)
+        + "\ndate: 2025-02-18\nsummary: "
+        + _yaml_quoted(paragraphs[0][:300])
+        + "\n---\n"
+        + "\n\n".join(paragraphs)
+        + "\n",
+        encoding="utf-8",
+    )
     started = time.monotonic()
     result = build(site)  # whatever a file holds, it is a problem reported for that file, never an exception
     assert time.monotonic() - started < 3 * TIME_LIMIT

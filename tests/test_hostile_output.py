@@ -29,16 +29,20 @@ from corpus import write_archive, write_text_dumps
 
 # -- one URL, two sources ----------------------------------------------------------------------
 
+
 def test_two_sources_for_one_url_fail_naming_both(tmp_path):
-    site = make_site(tmp_path / "site", [
-        article("same", "خبر أول", "2025-02-18"),
-        article("same", "خبر ثان", "2025-02-17", file="same-again.md"),
-        article("search", "خبر يأخذ رابط البحث", "2025-02-16"),
-        article("archive", "خبر يأخذ رابط الأرشيف", "2025-02-16"),
-        article("static", "خبر يأخذ مجلد الملفات", "2025-02-16"),
-        article("politics", "خبر يأخذ رابط قسم", "2025-02-15", file="takes-category.md"),
-        article("خبر-عاجل", "عنوان مختلف تماماً", "2025-02-14", file="explicit.md"),
-    ])
+    site = make_site(
+        tmp_path / "site",
+        [
+            article("same", "خبر أول", "2025-02-18"),
+            article("same", "خبر ثان", "2025-02-17", file="same-again.md"),
+            article("search", "خبر يأخذ رابط البحث", "2025-02-16"),
+            article("archive", "خبر يأخذ رابط الأرشيف", "2025-02-16"),
+            article("static", "خبر يأخذ مجلد الملفات", "2025-02-16"),
+            article("politics", "خبر يأخذ رابط قسم", "2025-02-15", file="takes-category.md"),
+            article("خبر-عاجل", "عنوان مختلف تماماً", "2025-02-14", file="explicit.md"),
+        ],
+    )
     # A title with no slug that slugs to another file's slug: the third way to collide.
     by_title = article("unused", "خبرٌ عاجل", "2025-02-13", file="by-title.md")
     del by_title["slug"]
@@ -46,8 +50,10 @@ def test_two_sources_for_one_url_fail_naming_both(tmp_path):
     result = run_cli("build", "--site", str(site))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     err = result.stderr
-    assert "content/same-again.md: error: URL /same/ is already made by content/same.md" in err \
+    assert (
+        "content/same-again.md: error: URL /same/ is already made by content/same.md" in err
         or "content/same.md: error: URL /same/ is already made by content/same-again.md" in err
+    )
     assert "URL /search/ is already made by a page of the site" in err
     assert "URL /archive/ is already made" in err and "URL /static/ is already made" in err
     assert "content/takes-category.md: error: URL /politics/ is already made by the سياسة category page" in err
@@ -58,16 +64,32 @@ def test_two_sources_for_one_url_fail_naming_both(tmp_path):
 
 # -- paths that try to leave output/ -----------------------------------------------------------
 
-ESCAPES = ["../../x", "../outside", "/etc/x", "..", ".", "a/b", "a\\b", "%2e%2e", "x\x00y", "ب" * 300,
-           "con/../../x", "~root", "static/../../x"]
+ESCAPES = [
+    "../../x",
+    "../outside",
+    "/etc/x",
+    "..",
+    ".",
+    "a/b",
+    "a\\b",
+    "%2e%2e",
+    "x\x00y",
+    "ب" * 300,
+    "con/../../x",
+    "~root",
+    "static/../../x",
+]
 
 
 @pytest.mark.parametrize("slug", ESCAPES, ids=[f"slug{n}" for n in range(len(ESCAPES))])
 def test_a_slug_that_leads_out_is_refused_on_its_line(tmp_path, slug):
     site = make_site(tmp_path / "site", [article("good", "خبر سليم", "2025-02-18")])
     path = site / "content" / "bad.md"
-    path.write_text(f'---\ntitle: خبر خبيث\ndate: 2025-02-18\nslug: "{slug.replace(chr(0), chr(92) + "0")}"\n'
-                    f"category: سياسة\n---\nنص.\n", encoding="utf-8")
+    path.write_text(
+        f'---\ntitle: خبر خبيث\ndate: 2025-02-18\nslug: "{slug.replace(chr(0), chr(92) + "0")}"\n'
+        f"category: سياسة\n---\nنص.\n",
+        encoding="utf-8",
+    )
     before = _tree(tmp_path)
     result = run_cli("build", "--site", str(site))
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -78,15 +100,24 @@ def test_a_slug_that_leads_out_is_refused_on_its_line(tmp_path, slug):
 def test_titles_categories_and_images_from_content_stay_inside(tmp_path):
     leak = tmp_path / "secret.txt"
     leak.write_text("كلمة السر", encoding="utf-8")
-    site = make_site(tmp_path / "site", [
-        article("long", "عنوان " * 400, "2025-02-18"),
-        article("cat-escape", "قسم يحاول الهروب", "2025-02-17", category="../../../etc"),
-        article("cat-dots", "قسم من نقاط", "2025-02-16", category=".."),
-        article("img-escape", "صورة خارج الأرشيف", "2025-02-15",
-                images=[{"src": "../../secret.txt", "alt": "a", "caption": "c", "credit": "d"},
-                        {"src": str(leak), "alt": "a", "caption": "c", "credit": "d"},
-                        {"src": "pics/link.jpg", "alt": "a", "caption": "c", "credit": "d"}]),
-    ])
+    site = make_site(
+        tmp_path / "site",
+        [
+            article("long", "عنوان " * 400, "2025-02-18"),
+            article("cat-escape", "قسم يحاول الهروب", "2025-02-17", category="../../../etc"),
+            article("cat-dots", "قسم من نقاط", "2025-02-16", category=".."),
+            article(
+                "img-escape",
+                "صورة خارج الأرشيف",
+                "2025-02-15",
+                images=[
+                    {"src": "../../secret.txt", "alt": "a", "caption": "c", "credit": "d"},
+                    {"src": str(leak), "alt": "a", "caption": "c", "credit": "d"},
+                    {"src": "pics/link.jpg", "alt": "a", "caption": "c", "credit": "d"},
+                ],
+            ),
+        ],
+    )
     (site / "content" / "pics").mkdir()
     (site / "content" / "pics" / "link.jpg").symlink_to(leak)
     (site / "static" / "leak.txt").symlink_to(leak)
@@ -119,6 +150,7 @@ def _tree(root: Path) -> set[str]:
 
 # -- killed builds and imports -----------------------------------------------------------------
 
+
 def _snapshot(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
@@ -129,8 +161,9 @@ def _edit(site: Path, round_no: int, rng: random.Random) -> str:
     content = sorted((site / "content").glob("*.md"))
     if kind == "template":
         template = site / "templates" / "article.html"
-        template.write_text(template.read_text(encoding="utf-8") + f"{{# round {round_no} #}}\n<!-- {round_no} -->\n",
-                            encoding="utf-8")
+        template.write_text(
+            template.read_text(encoding="utf-8") + f"{{# round {round_no} #}}\n<!-- {round_no} -->\n", encoding="utf-8"
+        )
     elif kind == "articles":
         for path in rng.sample(content, 3):
             text = path.read_text(encoding="utf-8").replace("title: ", f"title: تعديل {round_no} ", 1)
@@ -169,8 +202,11 @@ def test_builds_killed_at_random_moments_leave_a_whole_site(tmp_path):
             break
         before = _snapshot(out)
         kind = _edit(site, round_no, rng)
-        child = subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--site", str(site), "-q"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "site_builder", "build", "--site", str(site), "-q"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.02, full if kind == "template" else full / 2))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
@@ -231,8 +267,12 @@ def test_imports_killed_midway_leave_each_file_complete_or_untouched(tmp_path):
         for page in sorted(mirror.glob("*.txt")):  # a new version of every page: every file is rewritten
             text = re.sub(r"خَبَرَيْن\.( تحديث \d+\.)?", f"خَبَرَيْن. {marker}", page.read_text(encoding="utf-8"), count=1)
             page.write_text(text, encoding="utf-8")
-        child = subprocess.run([sys.executable, str(killer), *command, "--force"], capture_output=True, timeout=300,
-                               env={**os.environ, "KILL_AT_WRITE": str(limit), "PYTHONPATH": str(ROOT)})
+        child = subprocess.run(
+            [sys.executable, str(killer), *command, "--force"],
+            capture_output=True,
+            timeout=300,
+            env={**os.environ, "KILL_AT_WRITE": str(limit), "PYTHONPATH": str(ROOT)},
+        )
         kills += child.returncode == -signal.SIGKILL
         for path in content.glob("*.md"):
             raw = path.read_bytes()
@@ -248,12 +288,20 @@ def test_imports_killed_midway_leave_each_file_complete_or_untouched(tmp_path):
 
 # -- links and permissions ---------------------------------------------------------------------
 
+
 def test_output_has_no_links_and_everything_is_world_readable(tmp_path):
-    site = make_site(tmp_path / "site", [
-        article("pic", "خبر بصورة", "2025-02-18",
-                images=[{"src": "pic/photo.png", "alt": "صورة", "caption": "تعليق", "credit": "تصوير: أحمد"}]),
-        article("other", "خبر آخر", "2025-02-17"),
-    ])
+    site = make_site(
+        tmp_path / "site",
+        [
+            article(
+                "pic",
+                "خبر بصورة",
+                "2025-02-18",
+                images=[{"src": "pic/photo.png", "alt": "صورة", "caption": "تعليق", "credit": "تصوير: أحمد"}],
+            ),
+            article("other", "خبر آخر", "2025-02-17"),
+        ],
+    )
     (site / "content" / "pic").mkdir()
     real = ROOT / "content-src"
     png = next(real.rglob("*.png"))
@@ -262,8 +310,13 @@ def test_output_has_no_links_and_everything_is_world_readable(tmp_path):
     (site / "static" / "css" / "alias.css").symlink_to("site.css")
     env = {**os.environ}
     for _ in range(2):  # a full build, then an in-place one after an edit
-        result = subprocess.run(["bash", "-c", f"umask 077 && {sys.executable} -m site_builder build --site {site}"],
-                                capture_output=True, text=True, env=env, timeout=300)
+        result = subprocess.run(
+            ["bash", "-c", f"umask 077 && {sys.executable} -m site_builder build --site {site}"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stderr
         out = site / "output"
         for path in [out, *out.rglob("*")]:

@@ -38,37 +38,73 @@ TAGS = [
     "<base href=javascript:alert(1)//>",
     "\u2028\u2029</script>",
 ]
-TEMPLATES = ["{{ 7*191 }}", "{% for x in 'abc' %}ZQZ{% endfor %}", "{{ config.__class__ }}",
-             "{{ ''.__class__.__mro__[1].__subclasses__() }}", "{# تعليق #}"]
-SCHEMES = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)", " javascript:alert(1)",
-           "&#106;avascript:alert(1)", "&#x6A;avascript:alert(1)", "javascript&colon;alert(1)",
-           "jav&#x09;ascript:alert(1)", "%6Aavascript:alert(1)", "\u200bjavascript:alert(1)",
-           "vbscript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-           "data:text/html,<script>alert(1)</script>", "file:///etc/passwd", "//evil.example/x"]
+TEMPLATES = [
+    "{{ 7*191 }}",
+    "{% for x in 'abc' %}ZQZ{% endfor %}",
+    "{{ config.__class__ }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{# تعليق #}",
+]
+SCHEMES = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "java\tscript:alert(1)",
+    " javascript:alert(1)",
+    "&#106;avascript:alert(1)",
+    "&#x6A;avascript:alert(1)",
+    "javascript&colon;alert(1)",
+    "jav&#x09;ascript:alert(1)",
+    "%6Aavascript:alert(1)",
+    "\u200bjavascript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "data:text/html,<script>alert(1)</script>",
+    "file:///etc/passwd",
+    "//evil.example/x",
+]
 PAYLOADS = TAGS + TEMPLATES
 
 
 def _body(payload: str) -> str:
     links = "\n".join(f"- [رابط {n}]({url}) ![صورة {n}]({url}) <{url}>" for n, url in enumerate(SCHEMES))
     refs = "\n".join(f"[مرجع {n}]: {url}" for n, url in enumerate(SCHEMES))
-    return (f"## {payload}\n\nفقرة فيها {payload} وسط النص.\n\n> {payload}\n\n`{payload}`\n\n"
-            f"```\n{payload}\n```\n\n{links}\n\n[مرجع 0] [مرجع 1] [مرجع 2]\n\n{refs}\n\n"
-            f"شاهد ايضاً: {payload}\n\n| عمود | {payload} |\n|---|---|\n| {payload} | خلية |\n")
+    return (
+        f"## {payload}\n\nفقرة فيها {payload} وسط النص.\n\n> {payload}\n\n`{payload}`\n\n"
+        f"```\n{payload}\n```\n\n{links}\n\n[مرجع 0] [مرجع 1] [مرجع 2]\n\n{refs}\n\n"
+        f"شاهد ايضاً: {payload}\n\n| عمود | {payload} |\n|---|---|\n| {payload} | خلية |\n"
+    )
 
 
 def _articles() -> list[dict]:
     found = []
     for n, payload in enumerate(PAYLOADS):
-        found.append(article(
-            f"x{n}", f"خبر {n} {payload}", f"2025-02-{n % 27 + 1:02d}",
-            category=f"قسم {payload}" if n % 4 == 0 else "سياسة",
-            summary=f"ملخص {payload}", body=_body(payload),
-            images=[{"src": None, "alt": f"صورة {payload}", "caption": f"تعليق {payload}",
-                     "credit": f"{payload}/رويترز"}],
-            see_also=[{"title": payload}],
-            related=[{"title": f"متصل {payload}", "summary": f"ملخص متصل {payload}", "category": payload,
-                      "image_alt": payload}],
-        ))
+        found.append(
+            article(
+                f"x{n}",
+                f"خبر {n} {payload}",
+                f"2025-02-{n % 27 + 1:02d}",
+                category=f"قسم {payload}" if n % 4 == 0 else "سياسة",
+                summary=f"ملخص {payload}",
+                body=_body(payload),
+                images=[
+                    {
+                        "src": None,
+                        "alt": f"صورة {payload}",
+                        "caption": f"تعليق {payload}",
+                        "credit": f"{payload}/رويترز",
+                    }
+                ],
+                see_also=[{"title": payload}],
+                related=[
+                    {
+                        "title": f"متصل {payload}",
+                        "summary": f"ملخص متصل {payload}",
+                        "category": payload,
+                        "image_alt": payload,
+                    }
+                ],
+            )
+        )
     return found
 
 
@@ -118,17 +154,22 @@ def audit(path: Path) -> _Audit:
 def scheme_of(url: str) -> str:
     """The scheme a browser would see: it drops surrounding spaces and controls, and tabs
     and newlines anywhere, before reading it."""
-    squeezed = re.sub(r"[\t\n\r]", "", url).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-                                                   "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c"
-                                                   "\x1d\x1e\x1f ")
+    squeezed = re.sub(r"[\t\n\r]", "", url).strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c"
+        "\x1d\x1e\x1f "
+    )
     match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", squeezed)
     return match.group(1).lower() if match else ""
 
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
-    site = make_site(tmp_path_factory.mktemp("xss") / "site", _articles(),
-                     config={"base_url": "https://khabarain.example/", "title": "خَبَرَيْن <script>"})
+    site = make_site(
+        tmp_path_factory.mktemp("xss") / "site",
+        _articles(),
+        config={"base_url": "https://khabarain.example/", "title": "خَبَرَيْن <script>"},
+    )
     result = run_cli("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
     return site
@@ -144,7 +185,7 @@ def test_no_page_carries_script_handlers_or_dangerous_links_from_content(hostile
         bad = [u for u in found.urls if scheme_of(u) not in ("", "http", "https", "mailto")]
         assert bad == [], (page, bad)
         assert not {"iframe", "frame", "object", "embed", "base", "svg", "math", "style"} & set(found.tags), page
-        assert "meta" not in found.tags[found.tags.index("body"):], page  # no refresh smuggled into the body
+        assert "meta" not in found.tags[found.tags.index("body") :], page  # no refresh smuggled into the body
         for attrs, text in found.scripts:
             if attrs.get("type") == "application/ld+json":
                 json.loads(text)  # still valid JSON, whatever the title holds
@@ -216,15 +257,37 @@ def test_chromium_runs_nothing_that_content_put_on_any_page(browser, hostile_sit
 
 # -- heading anchors -------------------------------------------------------------------------------
 
-HEADINGS = ["تفاصيل", "تفاصيل", "تَفَاصِيل", "تفاصيل 2", "location", "document", "alert", "search-q",
-            "search-form", "main", "related-heading", "__proto__", "constructor", "h-تفاصيل", "؟؟؟", "---x---",
-            "\u200fتفاصيل\u200f", "top", "name", "length", "toString"]
+HEADINGS = [
+    "تفاصيل",
+    "تفاصيل",
+    "تَفَاصِيل",
+    "تفاصيل 2",
+    "location",
+    "document",
+    "alert",
+    "search-q",
+    "search-form",
+    "main",
+    "related-heading",
+    "__proto__",
+    "constructor",
+    "h-تفاصيل",
+    "؟؟؟",
+    "---x---",
+    "\u200fتفاصيل\u200f",
+    "top",
+    "name",
+    "length",
+    "toString",
+]
 
 
 def test_heading_anchors_are_unique_and_cannot_clobber_globals(tmp_path, browser):
     body = "".join(f"## {h}\n\nفقرة تحت «{h}».\n\n" for h in HEADINGS)
-    site = make_site(tmp_path / "site", [article("anchors", "خبر بعناوين كثيرة", "2025-02-18", body=body),
-                                         article("other", "خبر آخر", "2025-02-17")])
+    site = make_site(
+        tmp_path / "site",
+        [article("anchors", "خبر بعناوين كثيرة", "2025-02-18", body=body), article("other", "خبر آخر", "2025-02-17")],
+    )
     result = run_cli("build", "--site", str(site))
     assert result.returncode == 0, result.stderr
     found = audit(site / "output" / "anchors" / "index.html")
@@ -246,8 +309,15 @@ def test_heading_anchors_are_unique_and_cannot_clobber_globals(tmp_path, browser
             alert: typeof window.alert, toString: typeof window.toString, name: typeof window.name,
             main: document.getElementById('main').tagName, top: window.top === window,
         })""")
-        assert checks == {"location": "string", "document": "function", "alert": "function",
-                          "toString": "function", "name": "string", "main": "MAIN", "top": True}
+        assert checks == {
+            "location": "string",
+            "document": "function",
+            "alert": "function",
+            "toString": "function",
+            "name": "string",
+            "main": "MAIN",
+            "top": True,
+        }
         target = heading_ids[4]
         page.goto(f"{base}/anchors/#{quote(target)}")
         assert page.evaluate("decodeURIComponent(location.hash.slice(1))") == target

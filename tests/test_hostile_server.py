@@ -39,8 +39,12 @@ def _rss_mb(pid: int) -> float:
 
 
 def _start(site: Path) -> tuple[subprocess.Popen, int, list[str]]:
-    server = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", "0"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     log: list[str] = []
     port: list[int] = []
 
@@ -129,16 +133,18 @@ def test_200_clients_while_500_files_change_get_whole_pages(tmp_path):
     site = tmp_path / "site"
     write_archive(site, 300)
     base = site / "templates" / "base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- build-mark 0 -->\n</body>"),
-                    encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("</body>", "<!-- build-mark 0 -->\n</body>"), encoding="utf-8"
+    )
     server, port, log = _start(site)
     try:
         slugs = sorted(p.stem for p in (site / "content").glob("*.md"))[:100]
         paths = ["/", "/politics/", "/archive/", "/search/"] + [f"/{quote(s)}/" for s in slugs]
         rss_start = _rss_mb(server.pid)
         stop, tally = threading.Event(), _Tally()
-        clients = [threading.Thread(target=_client, args=(port, paths, stop, tally, n), daemon=True)
-                   for n in range(CLIENTS)]
+        clients = [
+            threading.Thread(target=_client, args=(port, paths, stop, tally, n), daemon=True) for n in range(CLIENTS)
+        ]
         for client in clients:
             client.start()
         rss_peak = rss_start
@@ -163,8 +169,10 @@ def test_200_clients_while_500_files_change_get_whole_pages(tmp_path):
         assert rss_peak - rss_start < 200, f"memory grew from {rss_start:.0f} MB to {rss_peak:.0f} MB"
         rebuilds = [line for line in log if line.startswith("built:")]
         assert len(rebuilds) >= 3
-        print(f"{tally.served} requests served by {CLIENTS} clients over {len(rebuilds)} rebuilds "
-              f"({len(marks)} template edits, {CHANGES} changes); server RSS {rss_start:.0f} -> {rss_peak:.0f} MB")
+        print(
+            f"{tally.served} requests served by {CLIENTS} clients over {len(rebuilds)} rebuilds "
+            f"({len(marks)} template edits, {CHANGES} changes); server RSS {rss_start:.0f} -> {rss_peak:.0f} MB"
+        )
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)  # still up, still answering
         conn.request("GET", "/")
         assert conn.getresponse().status == 200

@@ -28,34 +28,44 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_bad_files_fail_alone_and_the_rest_go_on(tmp_path):
-    src = _mirror(tmp_path, {
-        "good/one.txt": text_dump().encode(),
-        "bad/empty.txt": b"",
-        "bad/blank.txt": b"  \n\n \r\n",
-        "bad/binary.dat": b"\x00\x01\x02\x03" * 100,
-        "bad/image.txt": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
-        "bad/no-body.txt": "خَبَرَيْن logo\n\nعنوان بلا نص\n".encode(),
-        "bad/latin1.txt": "caf\xe9 cr\xe8me br\xfbl\xe9e".encode("latin-1"),
-        "good/two.txt": text_dump(title="قمة عربية لبحث التعاون الاقتصادي", category="اقتصاد").encode(),
-        "style.css": b"body{}",
-    })
+    src = _mirror(
+        tmp_path,
+        {
+            "good/one.txt": text_dump().encode(),
+            "bad/empty.txt": b"",
+            "bad/blank.txt": b"  \n\n \r\n",
+            "bad/binary.dat": b"\x00\x01\x02\x03" * 100,
+            "bad/image.txt": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+            "bad/no-body.txt": "خَبَرَيْن logo\n\nعنوان بلا نص\n".encode(),
+            "bad/latin1.txt": "caf\xe9 cr\xe8me br\xfbl\xe9e".encode("latin-1"),
+            "good/two.txt": text_dump(title="قمة عربية لبحث التعاون الاقتصادي", category="اقتصاد").encode(),
+            "style.css": b"body{}",
+        },
+    )
     out = tmp_path / "content"
     result = run_cli("import", str(src), "--out", str(out))
     assert result.returncode == 1
     failures = [line for line in result.stderr.splitlines() if line.startswith(str(src / "bad"))]
     assert len(failures) == 6, result.stderr
-    for name, reason in (("empty.txt", "empty file"), ("blank.txt", "empty file"),
-                         ("binary.dat", "binary"), ("image.txt", "binary"),
-                         ("no-body.txt", "no body"), ("latin1.txt", "cannot decode")):
+    for name, reason in (
+        ("empty.txt", "empty file"),
+        ("blank.txt", "empty file"),
+        ("binary.dat", "binary"),
+        ("image.txt", "binary"),
+        ("no-body.txt", "no body"),
+        ("latin1.txt", "cannot decode"),
+    ):
         assert any(name in line and reason in line for line in failures), (name, result.stderr)
     assert "2 imported, 0 updated, 0 unchanged, 0 skipped, 6 failed" in result.stderr
     assert sorted(p.name for p in out.glob("*.md")) == sorted(
-        ["فوز-مثير-للمنتخب-في-التصفيات-الآسيوية.md", "قمة-عربية-لبحث-التعاون-الاقتصادي.md"])
+        ["فوز-مثير-للمنتخب-في-التصفيات-الآسيوية.md", "قمة-عربية-لبحث-التعاون-الاقتصادي.md"]
+    )
 
 
 def test_same_title_twice_gets_unique_slugs(tmp_path):
-    src = _mirror(tmp_path, {"a.txt": text_dump().encode(),
-                             "b.txt": text_dump(summary="نسخة أخرى من الخبر. خَبَرَيْن.").encode()})
+    src = _mirror(
+        tmp_path, {"a.txt": text_dump().encode(), "b.txt": text_dump(summary="نسخة أخرى من الخبر. خَبَرَيْن.").encode()}
+    )
     out = tmp_path / "content"
     assert run_cli("import", str(src), "--out", str(out)).returncode == 0
     stems = sorted(p.stem for p in out.glob("*.md"))
@@ -93,8 +103,7 @@ def test_changed_page_updates_hand_edited_file_is_kept(tmp_path):
 
 
 def test_no_temp_files_are_left_behind(tmp_path):
-    src = _mirror(tmp_path, {f"p{i}.txt": text_dump(title=f"خبر رقم {i} عن الاقتصاد").encode()
-                             for i in range(5)})
+    src = _mirror(tmp_path, {f"p{i}.txt": text_dump(title=f"خبر رقم {i} عن الاقتصاد").encode() for i in range(5)})
     out = tmp_path / "content"
     run_cli("import", str(src), "--out", str(out))
     names = sorted(p.name for p in out.iterdir())

@@ -53,33 +53,43 @@ def all_text(parsed: ParsedPage) -> str:
 
 # --- detection and charset ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("start", [
-    "<!DOCTYPE html><html><body><p>نص</p></body></html>",
-    "\ufeff\n  <html lang='ar'><head><title>عنوان</title></head></html>",
-    "<!-- Mirrored from khabarain.example/a.html by HTTrack -->\n<html><body></body></html>",
-    "<article><h1>عنوان الخبر</h1><p>نص الخبر</p></article>",
-])
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "<!DOCTYPE html><html><body><p>نص</p></body></html>",
+        "\ufeff\n  <html lang='ar'><head><title>عنوان</title></head></html>",
+        "<!-- Mirrored from khabarain.example/a.html by HTTrack -->\n<html><body></body></html>",
+        "<article><h1>عنوان الخبر</h1><p>نص الخبر</p></article>",
+    ],
+)
 def test_html_is_recognised_by_its_markup(start):
     assert looks_like_html(start)
 
 
-@pytest.mark.parametrize("text", [
-    "خَبَرَيْن logo\n\nعنوان الخبر\n\nنص يذكر الوسم <html> في منتصفه",
-    "التصنيف:سياسة\nشارك الخبر:",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "خَبَرَيْن logo\n\nعنوان الخبر\n\nنص يذكر الوسم <html> في منتصفه",
+        "التصنيف:سياسة\nشارك الخبر:",
+        "",
+    ],
+)
 def test_text_dumps_are_not_html(text):
     assert not looks_like_html(text)
 
 
-@pytest.mark.parametrize(("meta", "codec"), [
-    ('<meta http-equiv="Content-Type" content="text/html; charset=windows-1256">', "cp1256"),
-    ("<meta charset='Windows-1256'>", "cp1256"),
-    ('<meta charset="ISO-8859-6">', "iso8859_6"),
-    ('<meta charset="utf-8">', "utf-8"),
-    ('<meta charset="klingon-1">', None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("meta", "codec"),
+    [
+        ('<meta http-equiv="Content-Type" content="text/html; charset=windows-1256">', "cp1256"),
+        ("<meta charset='Windows-1256'>", "cp1256"),
+        ('<meta charset="ISO-8859-6">', "iso8859_6"),
+        ('<meta charset="utf-8">', "utf-8"),
+        ('<meta charset="klingon-1">', None),
+        ("", None),
+    ],
+)
 def test_declared_charset_of_a_cp1256_page(meta, codec):
     html = page().replace('<meta charset="utf-8">', meta)
     raw = html.replace("خَبَرَيْن", "خبرين").encode("cp1256")
@@ -89,6 +99,7 @@ def test_declared_charset_of_a_cp1256_page(meta, codec):
 
 
 # --- metadata -------------------------------------------------------------------------------------------
+
 
 def test_meta_tags_give_title_date_section_and_summary(tmp_path):
     head = """
@@ -112,8 +123,9 @@ def test_h1_wins_over_og_title_and_title(tmp_path):
     assert parsed.title == TITLE
 
 
-@pytest.mark.parametrize("title", ["خبرين | ارتفاع منسوب مياه النهر", "ارتفاع منسوب مياه النهر - خبرين",
-                                   "ارتفاع منسوب مياه النهر | خَبَرَيْن"])
+@pytest.mark.parametrize(
+    "title", ["خبرين | ارتفاع منسوب مياه النهر", "ارتفاع منسوب مياه النهر - خبرين", "ارتفاع منسوب مياه النهر | خَبَرَيْن"]
+)
 def test_title_element_without_site_name(tmp_path, title):
     html = f"<html><head><title>{title}</title></head><body><div>{BODY}</div></body></html>"
     assert read(tmp_path, html).title == "ارتفاع منسوب مياه النهر"
@@ -148,12 +160,15 @@ def test_time_element_then_dateline_in_text(tmp_path):
     assert undated.date is None
 
 
-@pytest.mark.parametrize(("body", "category"), [
-    ('<nav class="breadcrumb"><a href="/">الرئيسية</a> <a href="/eco/" rel="tag">اقتصاد</a></nav>', "اقتصاد"),
-    ('<span class="post-category"><a href="/health/">صحة</a></span>', "صحة"),
-    ('<a href="/sport/" rel="category tag">رياضة</a>', "رياضة"),
-    ("<p>التصنيف: <a href='/world/'>العالم</a></p>", "العالم"),
-])
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        ('<nav class="breadcrumb"><a href="/">الرئيسية</a> <a href="/eco/" rel="tag">اقتصاد</a></nav>', "اقتصاد"),
+        ('<span class="post-category"><a href="/health/">صحة</a></span>', "صحة"),
+        ('<a href="/sport/" rel="category tag">رياضة</a>', "رياضة"),
+        ("<p>التصنيف: <a href='/world/'>العالم</a></p>", "العالم"),
+    ],
+)
 def test_category_from_links_and_labels(tmp_path, body, category):
     parsed = read(tmp_path, page(body=body + BODY))
     assert parsed.category == category
@@ -183,7 +198,10 @@ def test_figures_with_credit_element_and_split_credit(tmp_path):
     parsed = read(tmp_path, page(body=FIGURES + BODY, head=head))
     first, second = parsed.images
     assert (first.alt, first.caption, first.credit) == (
-        "محطة التحلية على شاطئ البحر", "المحطة الجديدة على الساحل الشرقي، مارس 2025.", "خالد سعيد/رويترز")
+        "محطة التحلية على شاطئ البحر",
+        "المحطة الجديدة على الساحل الشرقي، مارس 2025.",
+        "خالد سعيد/رويترز",
+    )
     assert first.src is None and first.src_original == f"https://{HOST}/uploads/2025/03/plant.jpg"
     assert second.caption == "وزير المياه خلال حفل الافتتاح يوم الأربعاء."
     assert second.credit == "سارة حداد/أ ف ب"
@@ -238,15 +256,19 @@ def test_image_src_cannot_escape_the_mirror(tmp_path):
 
 # --- body -----------------------------------------------------------------------------------------------
 
+
 def test_headings_h2_to_h4_in_document_order(tmp_path):
     body = """<p>مقدمة الخبر عن مشروع المياه.</p><h2>تفاصيل المشروع</h2><p>تكلفة المشروع بلغت مليار دولار.</p>
       <section><h3>مراحل التنفيذ</h3><p>استغرق التنفيذ ثلاث سنوات.</p><h4>المرحلة الأولى</h4>
       <p>بدأت المرحلة الأولى عام 2022.</p></section>"""
     parsed = read(tmp_path, page(body=body))
     assert parsed.blocks == (
-        Paragraph("مقدمة الخبر عن مشروع المياه."), Heading("تفاصيل المشروع"),
-        Paragraph("تكلفة المشروع بلغت مليار دولار."), Heading("مراحل التنفيذ", 3),
-        Paragraph("استغرق التنفيذ ثلاث سنوات."), Heading("المرحلة الأولى", 4),
+        Paragraph("مقدمة الخبر عن مشروع المياه."),
+        Heading("تفاصيل المشروع"),
+        Paragraph("تكلفة المشروع بلغت مليار دولار."),
+        Heading("مراحل التنفيذ", 3),
+        Paragraph("استغرق التنفيذ ثلاث سنوات."),
+        Heading("المرحلة الأولى", 4),
         Paragraph("بدأت المرحلة الأولى عام 2022."),
     )
 
@@ -257,11 +279,15 @@ def test_see_also_aside_keeps_its_position(tmp_path):
       <p>الفقرة الثانية عن المحطة.</p><p>اقرأ أيضاً: خطة وطنية لترشيد استهلاك الكهرباء</p>"""
     parsed = read(tmp_path, page(body=body))
     assert parsed.blocks == (
-        Paragraph("الفقرة الأولى عن المحطة."), SeeAlsoBlock("ارتفاع استهلاك المياه في فصل الصيف"),
-        Paragraph("الفقرة الثانية عن المحطة."), SeeAlsoBlock("خطة وطنية لترشيد استهلاك الكهرباء"),
+        Paragraph("الفقرة الأولى عن المحطة."),
+        SeeAlsoBlock("ارتفاع استهلاك المياه في فصل الصيف"),
+        Paragraph("الفقرة الثانية عن المحطة."),
+        SeeAlsoBlock("خطة وطنية لترشيد استهلاك الكهرباء"),
     )
     assert [s.title for s in parsed.see_also] == [
-        "ارتفاع استهلاك المياه في فصل الصيف", "خطة وطنية لترشيد استهلاك الكهرباء"]
+        "ارتفاع استهلاك المياه في فصل الصيف",
+        "خطة وطنية لترشيد استهلاك الكهرباء",
+    ]
 
 
 def test_see_also_label_with_a_link_does_not_start_a_related_section(tmp_path):
@@ -271,8 +297,11 @@ def test_see_also_label_with_a_link_does_not_start_a_related_section(tmp_path):
       <p>الفقرة الثالثة.</p>"""
     parsed = read(tmp_path, page(body=body))
     assert parsed.blocks == (
-        Paragraph("الفقرة الأولى."), SeeAlsoBlock("عودة الأمطار إلى المنطقة"), Paragraph("الفقرة الثانية."),
-        SeeAlsoBlock("موسم زراعي واعد"), Paragraph("الفقرة الثالثة."),
+        Paragraph("الفقرة الأولى."),
+        SeeAlsoBlock("عودة الأمطار إلى المنطقة"),
+        Paragraph("الفقرة الثانية."),
+        SeeAlsoBlock("موسم زراعي واعد"),
+        Paragraph("الفقرة الثالثة."),
     )
     assert parsed.related == ()
 
@@ -299,7 +328,8 @@ def test_related_cards_inside_and_outside_the_article(tmp_path):
 
 
 def test_scripts_styles_nav_share_and_ads_are_dropped(tmp_path):
-    body = """<nav><a href="/">الرئيسية</a><a href="/sport/">قائمة الأقسام</a></nav>
+    body = (
+        """<nav><a href="/">الرئيسية</a><a href="/sport/">قائمة الأقسام</a></nav>
       <style>.x { content: "نص الأنماط"; }</style>
       <script>var note = "نص البرنامج";</script><noscript>فعّل جافاسكربت</noscript>
       <div class="share-buttons"><span>شارك الخبر:</span><a href="#">فيسبوك</a></div>
@@ -307,11 +337,30 @@ def test_scripts_styles_nav_share_and_ads_are_dropped(tmp_path):
       <p>نص أول <span class="advertisement">رابط دعائي</span>عن المحطة.</p>
       <iframe src="https://video.example/embed">مقطع مضمّن</iframe><button>اطبع</button>
       <div class="comments"><p>تعليق القارئ الأول</p></div><template><p>قالب مخفي</p></template>
-      <p hidden>فقرة مخفية</p><svg><text>رسم</text></svg>""" + BODY
+      <p hidden>فقرة مخفية</p><svg><text>رسم</text></svg>"""
+        + BODY
+    )
     parsed = read(tmp_path, page(body=body))
     text = all_text(parsed)
-    for junk in ("الرئيسية", "قائمة الأقسام", "نص الأنماط", "نص البرنامج", "جافاسكربت", "شارك", "فيسبوك",
-                 "إعلان", "النشرة", "رابط دعائي", "مقطع", "اطبع", "تعليق", "قالب", "مخفية", "رسم", "حقوق"):
+    for junk in (
+        "الرئيسية",
+        "قائمة الأقسام",
+        "نص الأنماط",
+        "نص البرنامج",
+        "جافاسكربت",
+        "شارك",
+        "فيسبوك",
+        "إعلان",
+        "النشرة",
+        "رابط دعائي",
+        "مقطع",
+        "اطبع",
+        "تعليق",
+        "قالب",
+        "مخفية",
+        "رسم",
+        "حقوق",
+    ):
         assert junk not in text, junk
     assert paragraphs(parsed)[0] == "نص أول عن المحطة."
     assert len(paragraphs(parsed)) == 3
@@ -344,10 +393,12 @@ def test_loose_text_and_divs_become_paragraphs(tmp_path):
 
 # --- rejected pages -------------------------------------------------------------------------------------
 
+
 def test_category_listing_is_not_an_article(tmp_path):
     cards = "".join(
         f'<article class="card"><h2><a href="/sport/{n}.html">{t}</a></h2><p>ملخص قصير للخبر.</p></article>'
-        for n, t in enumerate(("فوز الفريق الأول", "تعادل في الديربي", "انتقال لاعب جديد")))
+        for n, t in enumerate(("فوز الفريق الأول", "تعادل في الديربي", "انتقال لاعب جديد"))
+    )
     html = f"""<html><head><title>رياضة | خَبَرَيْن</title></head><body><h1>رياضة</h1>
       <main class="listing">{cards}</main></body></html>"""
     with pytest.raises(SiteError) as err:
@@ -357,8 +408,9 @@ def test_category_listing_is_not_an_article(tmp_path):
 
 
 def test_listing_of_linked_headings_without_article_tags(tmp_path):
-    items = "".join(f'<div class="item"><h3><a href="/{n}.html">خبر رقم {n}</a></h3><p>ملخص الخبر.</p></div>'
-                    for n in range(4))
+    items = "".join(
+        f'<div class="item"><h3><a href="/{n}.html">خبر رقم {n}</a></h3><p>ملخص الخبر.</p></div>' for n in range(4)
+    )
     html = f"<html><head><title>الأرشيف</title></head><body><div class='list'>{items}</div></body></html>"
     with pytest.raises(SiteError) as err:
         read(tmp_path, html)

@@ -37,8 +37,9 @@ def test_seed_imports_to_the_expected_article(tmp_path):
     assert data["images"][0]["alt"].startswith("علم روسيا يرفرف أمام مبنى دبلوماسي")
 
     assert len(data["see_also"]) == 7
-    assert data["see_also"][0] == {"title": "مع اقتراب الإفراج عن إبستين، يعتقد الأمريكيون أن ترامب كان على علم "
-                                            "بالجرائم المزعومة لإبستين"}
+    assert data["see_also"][0] == {
+        "title": "مع اقتراب الإفراج عن إبستين، يعتقد الأمريكيون أن ترامب كان على علم بالجرائم المزعومة لإبستين"
+    }
     assert len(data["related"]) == 4
     assert data["related"][0]["title"] == "لماذا تُعتبر إنديانا خطأً كبيراً غير مبرر لترامب"
     assert {r["category"] for r in data["related"]} == {"سياسة"}

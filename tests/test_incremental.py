@@ -18,10 +18,17 @@ def _tree(out):
 
 def _site(tmp_path, count=60):
     cats = ["سياسة", "رياضة", "اقتصاد", "صحة"]
-    items = [article(f"n{i:03d}", f"خبر رقم {i} عن {cats[i % 4]} في الرياض",
-                     f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}", category=cats[i % 4],
-                     body=f"## عنوان {i}\n\nفقرة عن الموضوع رقم {i}.\n\nشاهد ايضاً: خبر رقم {i + 1} "
-                          f"عن {cats[(i + 1) % 4]} في الرياض\n") for i in range(count)]
+    items = [
+        article(
+            f"n{i:03d}",
+            f"خبر رقم {i} عن {cats[i % 4]} في الرياض",
+            f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}",
+            category=cats[i % 4],
+            body=f"## عنوان {i}\n\nفقرة عن الموضوع رقم {i}.\n\nشاهد ايضاً: خبر رقم {i + 1} "
+            f"عن {cats[(i + 1) % 4]} في الرياض\n",
+        )
+        for i in range(count)
+    ]
     return make_site(tmp_path / "site", items, config={"per_page": 7})
 
 
@@ -97,8 +104,10 @@ def test_parallel_build_is_byte_identical(tmp_path, monkeypatch):
         monkeypatch.setenv("SITE_BUILDER_JOBS", jobs)
         failed = build(site, out=tmp_path / f"failed{jobs}")
         assert not failed.written
-        assert [str(p) for p in failed.errors] == ["content/broken.md:3: error: date: bad value: day is out of "
-                                                   "range for month", "content/empty.md: error: empty file"]
+        assert [str(p) for p in failed.errors] == [
+            "content/broken.md:3: error: date: bad value: day is out of range for month",
+            "content/empty.md: error: empty file",
+        ]
 
 
 def test_cache_on_disk_is_used_checked_and_distrusted_when_it_should_be(tmp_path, monkeypatch):

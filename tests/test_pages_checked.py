@@ -45,15 +45,23 @@ def test_every_page_passes_the_nu_html_checker(demo_output):
     _need("java", "apt-get install default-jre-headless")
     pages = sorted(str(p) for p in demo_output.rglob("*.html"))
     assert len(pages) > 25
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     errors = [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
     assert errors == [], "\n".join(errors[:20])
 
 
-PAGES = {"home": "/", "category": "/politics/", "article": f"/{quote(SEED_SLUG)}/",
-         "search": f"/search/?q={quote('الدبلوماسي')}"}
+PAGES = {
+    "home": "/",
+    "category": "/politics/",
+    "article": f"/{quote(SEED_SLUG)}/",
+    "search": f"/search/?q={quote('الدبلوماسي')}",
+}
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -95,8 +103,11 @@ def test_axe_finds_no_serious_violations(browser, server, name):
         page.wait_for_selector(".search-result")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
-    bad = [f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert bad == [], bad
     page.close()
 
@@ -106,14 +117,15 @@ def test_demo_links_resolve_with_and_without_base_path(demo_output, tmp_path):
 
     assert broken_links(demo_output) == []
     site = demo_output.parent
-    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"),
-                     "--base-url", "https://example.github.io/archive/")
+    result = run_cli(
+        "build", "--site", str(site), "--out", str(tmp_path / "out"), "--base-url", "https://example.github.io/archive/"
+    )
     assert result.returncode == 0, result.stderr
     assert broken_links(tmp_path / "out", "/archive/") == []
 
 
 def test_demo_see_also_and_related_link_across_the_archive(demo_output):
-    app = (demo_output / "تطبيق-جديد-يحول-الكلام-العربي-إلى-نص-بدقة-عالية-ويدعم-اللهجات-المحلية" / "index.html")
+    app = demo_output / "تطبيق-جديد-يحول-الكلام-العربي-إلى-نص-بدقة-عالية-ويدعم-اللهجات-المحلية" / "index.html"
     html = app.read_text(encoding="utf-8")
     target = quote("/الشركات-الناشئة-الخليجية-تجذب-استثمارات-قياسية-في-النصف-الأول-من-العام/")
     aside = html.split('<aside class="see-also">')[1].split("</aside>")[0]

@@ -11,9 +11,19 @@ from site_builder.model import Article
 
 
 def _site(count: int, cfg):
-    articles = [(f"content/a{i}.md", Article(title=f"خبر رقم {i} عن الطقس", slug=f"a{i}",
-                                             date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300),
-                                             category="صحة", body="نص.\n")) for i in range(count)]
+    articles = [
+        (
+            f"content/a{i}.md",
+            Article(
+                title=f"خبر رقم {i} عن الطقس",
+                slug=f"a{i}",
+                date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 300),
+                category="صحة",
+                body="نص.\n",
+            ),
+        )
+        for i in range(count)
+    ]
     site, problems = build_site(articles, cfg)
     assert problems == []
     return site

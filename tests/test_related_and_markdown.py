@@ -11,9 +11,18 @@ from site_builder.model import Article, RelatedItem
 
 
 def _a(slug, title, day, category="سياسة", summary="", related=()):
-    return (f"content/{slug}.md", Article(title=title, slug=slug, date=dt.date.fromisoformat(day),
-                                          category=category, body="نص.\n", summary=summary,
-                                          related=tuple(related)))
+    return (
+        f"content/{slug}.md",
+        Article(
+            title=title,
+            slug=slug,
+            date=dt.date.fromisoformat(day),
+            category=category,
+            body="نص.\n",
+            summary=summary,
+            related=tuple(related),
+        ),
+    )
 
 
 def test_similar_articles_share_words_category_and_time(tmp_path):
@@ -37,14 +46,19 @@ def test_similar_articles_share_words_category_and_time(tmp_path):
 def test_own_related_items_come_first_linked_by_normalised_title(tmp_path):
     cfg = config_mod.load(tmp_path)
     own = [RelatedItem("خبر غير موجود"), RelatedItem("المنتخب السعودي يستعد لمباراة التصفيات الحاسمه")]
-    site, _ = build_site([
-        _a("a", "المنتخب السعودي يفوز", "2025-03-01", "رياضة", related=own),
-        _a("b", "المنتخب السعودي يستعد لمباراة التصفيات الحاسمة", "2025-03-03", "رياضة"),
-        _a("c", "المنتخب يتدرب", "2025-03-04", "رياضة"),
-    ], cfg)
+    site, _ = build_site(
+        [
+            _a("a", "المنتخب السعودي يفوز", "2025-03-01", "رياضة", related=own),
+            _a("b", "المنتخب السعودي يستعد لمباراة التصفيات الحاسمة", "2025-03-03", "رياضة"),
+            _a("c", "المنتخب يتدرب", "2025-03-04", "رياضة"),
+        ],
+        cfg,
+    )
     entries = site.related["a"]
-    assert [(e.title, e.slug) for e in entries][:2] == [("خبر غير موجود", None),
-                                                        ("المنتخب السعودي يستعد لمباراة التصفيات الحاسمه", "b")]
+    assert [(e.title, e.slug) for e in entries][:2] == [
+        ("خبر غير موجود", None),
+        ("المنتخب السعودي يستعد لمباراة التصفيات الحاسمه", "b"),
+    ]
     assert [e.slug for e in entries][2:] == ["c"]
 
 
@@ -56,8 +70,10 @@ def test_heading_ids_unique_and_prefixed():
 
 def test_link_schemes_are_filtered():
     context = BodyContext(resolve=lambda title: None)
-    source = ("[a](javascript:alert(1)) [b](java\tscript:x) [c](JAVASCRIPT:x) [d](vbscript:x) "
-              "[e](data:text/html,x) [f](https://example.org) [g](mailto:a@b.c) [h](/x/)")
+    source = (
+        "[a](javascript:alert(1)) [b](java\tscript:x) [c](JAVASCRIPT:x) [d](vbscript:x) "
+        "[e](data:text/html,x) [f](https://example.org) [g](mailto:a@b.c) [h](/x/)"
+    )
     html = render_body(make_parser(), source, context)
     hrefs = [part.split('"')[0] for part in html.split('href="')[1:]]
     assert hrefs == ["https://example.org", "mailto:a@b.c", "/x/"]

@@ -34,12 +34,22 @@ def _python_keys(text: str) -> list[str]:
 
 
 def test_browser_and_index_fold_and_stem_alike():
-    words = list(VARIANTS.values()) + SEED.read_text(encoding="utf-8").split()[:400] + [
-        "Getty", "IMAGES", "١٢٣", "۴۵", "وزير", "بالرياض", "فالمسؤولون", "للدبلوماسية", "\u200fخبر\u200e"]
-    script = ("const s = require(process.argv[1]); const words = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
-              "console.log(JSON.stringify(words.map(w => [s.keys(w), s.fnv1a(s.keys(w)[0] || 'x')])));")
-    result = subprocess.run(["node", "-e", script, str(ROOT / "static" / "js" / "search.js")],
-                            input=json.dumps(words), capture_output=True, text=True, timeout=60)
+    words = (
+        list(VARIANTS.values())
+        + SEED.read_text(encoding="utf-8").split()[:400]
+        + ["Getty", "IMAGES", "١٢٣", "۴۵", "وزير", "بالرياض", "فالمسؤولون", "للدبلوماسية", "\u200fخبر\u200e"]
+    )
+    script = (
+        "const s = require(process.argv[1]); const words = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(words.map(w => [s.keys(w), s.fnv1a(s.keys(w)[0] || 'x')])));"
+    )
+    result = subprocess.run(
+        ["node", "-e", script, str(ROOT / "static" / "js" / "search.js")],
+        input=json.dumps(words),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     browser = json.loads(result.stdout)
     python = [[_python_keys(w), fnv1a((_python_keys(w) or ["x"])[0])] for w in words]
@@ -64,8 +74,10 @@ def _results(browser, url: str) -> tuple[list[str], str, list[str]]:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(url)
-    page.wait_for_function("() => !document.getElementById('search-status').textContent.includes('جارٍ')"
-                           " && document.getElementById('search-status').textContent.length > 0")
+    page.wait_for_function(
+        "() => !document.getElementById('search-status').textContent.includes('جارٍ')"
+        " && document.getElementById('search-status').textContent.length > 0"
+    )
     titles = page.locator(".search-result h2").all_inner_texts()
     status = page.inner_text("#search-status")
     page.close()
@@ -140,12 +152,13 @@ def test_a_common_word_is_cut_into_chunks_in_rank_order(monkeypatch):
         in_title = doc_id % 3 == 0
         postings.add(doc_id, {"سياس"} if in_title else set(), set() if in_title else {"سياس"})
     site = Site(articles={}, order=order, categories=(), months=(), related={}, by_title={})
-    docs = [{"url": f"/{s}/", "title": s, "category": "سياسة", "date": "", "date_text": "", "summary": ""}
-            for s in order]
+    docs = [
+        {"url": f"/{s}/", "title": s, "category": "سياسة", "date": "", "date_text": "", "summary": ""} for s in order
+    ]
     index = search.SearchIndex.from_postings(site, docs, postings, {})
     title = [n for n in range(23) if n % 3 == 0]
     ranked = [*title, *(-1 - n for n in range(23) if n % 3)]
     files = [p for p in index.paths() if p.startswith("search/b/")]
     assert len(files) == 6
     got = [json.loads(index.file(f"search/b/{fnv1a('سياس'):08x}-{n}.json")) for n in range(6)]
-    assert got == [ranked[n * 4: n * 4 + 4] for n in range(6)]
+    assert got == [ranked[n * 4 : n * 4 + 4] for n in range(6)]

@@ -47,11 +47,24 @@ def request(app: DevServer, path: str, method: str = "GET", headers: dict | None
 
 
 HOSTILE = [
-    "/../../../../etc/passwd", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/..%2f..%2f..%2fetc/passwd",
-    "/%252e%252e/%252e%252e/etc/passwd", "/..\\..\\..\\etc\\passwd", "/%5c..%5c..%5cetc%5cpasswd",
-    "/index.html%00.css", "/%00", "//etc/passwd", "/./../site.yml", "/static/../../site.yml",
-    "/%ff%fe", "/outside-link/secret.txt", "/outside-file.txt", "/../output-evil/secret.txt",
-    "/" + "a/" * 300, "/%2e%2e", "/.%2e/.%2e/etc/passwd",
+    "/../../../../etc/passwd",
+    "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "/..%2f..%2f..%2fetc/passwd",
+    "/%252e%252e/%252e%252e/etc/passwd",
+    "/..\\..\\..\\etc\\passwd",
+    "/%5c..%5c..%5cetc%5cpasswd",
+    "/index.html%00.css",
+    "/%00",
+    "//etc/passwd",
+    "/./../site.yml",
+    "/static/../../site.yml",
+    "/%ff%fe",
+    "/outside-link/secret.txt",
+    "/outside-file.txt",
+    "/../output-evil/secret.txt",
+    "/" + "a/" * 300,
+    "/%2e%2e",
+    "/.%2e/.%2e/etc/passwd",
 ]
 
 
@@ -141,7 +154,8 @@ def test_a_burst_of_changes_is_one_rebuild_and_swap_files_none(server):
     for n in range(120):
         (content / f"burst-{n:03d}.md").write_text(
             f"---\ntitle: خبر عاجل رقم {n}\ndate: 2025-03-{1 + n % 28:02d}\ncategory: أخبار\n---\n\nنص.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     assert _wait(lambda: server.hub.build_id == builds + 1)
     time.sleep(1.5)
     assert server.hub.build_id == builds + 1
@@ -185,8 +199,11 @@ def test_cli_serve_stops_cleanly_on_ctrl_c(tmp_path):
     import sys
 
     site = make_site(tmp_path / "site", [], demo_content=True)
-    proc = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", "0"],
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = ""
     for _ in range(50):
         line = proc.stderr.readline()

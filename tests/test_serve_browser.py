@@ -33,8 +33,10 @@ def test_edit_break_fix_and_restyle_without_touching_the_browser(served, browser
 
     source = app.root / "content" / f"{ARTICLE}.md"
     text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("لقد تآكلت قدرات روسيا التجسسية", "فقرة عدّلها المحرر للتو. لقد تآكلت قدرات روسيا"),
-                      encoding="utf-8")
+    source.write_text(
+        text.replace("لقد تآكلت قدرات روسيا التجسسية", "فقرة عدّلها المحرر للتو. لقد تآكلت قدرات روسيا"),
+        encoding="utf-8",
+    )
     page.wait_for_selector("text=فقرة عدّلها المحرر للتو", timeout=20000)
 
     template = app.root / "templates" / "article.html"
@@ -50,8 +52,7 @@ def test_edit_break_fix_and_restyle_without_touching_the_browser(served, browser
     page.evaluate("window.__still_here = true")
     css = app.root / "static" / "css" / "site.css"
     css.write_text(css.read_text(encoding="utf-8") + "\nh1 { color: rgb(0, 128, 0); }\n", encoding="utf-8")
-    page.wait_for_function("getComputedStyle(document.querySelector('h1')).color === 'rgb(0, 128, 0)'",
-                           timeout=20000)
+    page.wait_for_function("getComputedStyle(document.querySelector('h1')).color === 'rgb(0, 128, 0)'", timeout=20000)
     assert page.evaluate("window.__still_here === true"), "a CSS change must not reload the page"
     assert all(r.startswith(url.rstrip("/")) for r in requests), [r for r in requests if not r.startswith(url)]
     page.close()

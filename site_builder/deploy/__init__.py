@@ -9,5 +9,15 @@ from __future__ import annotations
 from .pages import DeployOptions, PagesPublisher, check_output, publish, push, repository_of
 from .publisher import Changes, Publisher, Survey, survey
 
-__all__ = ["Changes", "DeployOptions", "PagesPublisher", "Publisher", "Survey", "check_output", "publish", "push",
-           "repository_of", "survey"]
+__all__ = [
+    "Changes",
+    "DeployOptions",
+    "PagesPublisher",
+    "Publisher",
+    "Survey",
+    "check_output",
+    "publish",
+    "push",
+    "repository_of",
+    "survey",
+]

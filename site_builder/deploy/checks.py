@@ -33,12 +33,23 @@ def size_problems(found: Survey, limits: Limits) -> list[Problem]:
     if limits.max_file is not None:
         for entry in found.regular_files():
             if entry.size > limits.max_file:
-                problems.append(Problem("error", f"file is {entry.size / 2**20:.0f} MB; {limits.name} accepts at "
-                                                 f"most {human_bytes(limits.max_file)} a file", entry.rel))
+                problems.append(
+                    Problem(
+                        "error",
+                        f"file is {entry.size / 2**20:.0f} MB; {limits.name} accepts at "
+                        f"most {human_bytes(limits.max_file)} a file",
+                        entry.rel,
+                    )
+                )
     if limits.max_site is not None and found.bytes > limits.max_site:
-        problems.append(Problem("error", f"the site is {human_bytes(found.bytes)} in {found.files} files; "
-                                         f"{limits.name} accepts at most {human_bytes(limits.max_site)}"
-                                         + (f": {limits.advice}" if limits.advice else "")))
+        problems.append(
+            Problem(
+                "error",
+                f"the site is {human_bytes(found.bytes)} in {found.files} files; "
+                f"{limits.name} accepts at most {human_bytes(limits.max_site)}"
+                + (f": {limits.advice}" if limits.advice else ""),
+            )
+        )
     return problems
 
 
@@ -83,8 +94,10 @@ class _Links(HTMLParser):
 
 
 # href= or src= in any case, then the value; the look-behinds make the scan start only at h, H, s, S
-_ATTRIBUTE = re.compile(rb"""[hHsS](?:(?<=[hH])[rR][eE][fF]|(?<=[sS])[rR][cC])\s*=\s*"""
-                        rb"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_ATTRIBUTE = re.compile(
+    rb"""[hHsS](?:(?<=[hH])[rR][eE][fF]|(?<=[sS])[rR][cC])\s*=\s*"""
+    rb"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
+)
 
 
 def page_link_problems(html: str | bytes, rel: str, base_url: str) -> list[Problem]:

@@ -20,8 +20,10 @@ from .publisher import Changes, Survey, survey
 
 MAX_FILE = 100 * 1024 * 1024  # GitHub refuses larger files
 MAX_SITE = 1024 * 1024 * 1024  # GitHub Pages publishes sites up to 1 GB
-ADVICE = ("publish it to object storage behind a CDN instead: site-builder deploy --target s3://BUCKET/PREFIX "
-          "(README, Deploying to object storage)")
+ADVICE = (
+    "publish it to object storage behind a CDN instead: site-builder deploy --target s3://BUCKET/PREFIX "
+    "(README, Deploying to object storage)"
+)
 
 
 def pages_limits() -> Limits:
@@ -41,8 +43,12 @@ class DeployOptions:
 def check_output(out: Path | Survey, base_url: str, limits: Limits | None = None) -> list[Problem]:
     """What would go wrong on GitHub Pages: links, modes, sizes, links on disk."""
     found = out if isinstance(out, Survey) else survey(out)
-    return (link_problems_on_disk(found) + mode_problems(found) + size_problems(found, limits or pages_limits())
-            + url_problems(found, base_url))
+    return (
+        link_problems_on_disk(found)
+        + mode_problems(found)
+        + size_problems(found, limits or pages_limits())
+        + url_problems(found, base_url)
+    )
 
 
 class PagesPublisher:
@@ -108,8 +114,9 @@ def commit_tree(repo: Path, tree: str, parent: str | None, options: DeployOption
     git = _Git(repo)
     if parent and git.run("rev-parse", f"{parent}^{{tree}}") == tree:
         return None
-    commit = git.run("commit-tree", tree, *(("-p", parent) if parent else ()), "-m", options.message,
-                     env=git.identity())
+    commit = git.run(
+        "commit-tree", tree, *(("-p", parent) if parent else ()), "-m", options.message, env=git.identity()
+    )
     git.run("update-ref", f"refs/heads/{options.branch}", commit, *((parent,) if parent else ()))
     return commit
 
@@ -125,8 +132,13 @@ class _Git:
         self.repo = repo
 
     def run(self, *args: str, env: dict[str, str] | None = None, data: bytes | None = None) -> str:
-        result = subprocess.run(["git", "-C", str(self.repo), *args], input=data, capture_output=True,
-                                env={**os.environ, **(env or {})}, timeout=600)
+        result = subprocess.run(
+            ["git", "-C", str(self.repo), *args],
+            input=data,
+            capture_output=True,
+            env={**os.environ, **(env or {})},
+            timeout=600,
+        )
         if result.returncode != 0:
             message = result.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
             raise SiteError(f"git {args[0]}: {message}")
@@ -137,8 +149,12 @@ class _Git:
         if self.try_run("var", "GIT_COMMITTER_IDENT") and self.try_run("var", "GIT_AUTHOR_IDENT"):
             return {}
         name, email = "site-builder", "site-builder@localhost"
-        return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-                "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+        return {
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+        }
 
     def try_run(self, *args: str) -> str | None:
         try:

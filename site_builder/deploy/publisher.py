@@ -87,8 +87,10 @@ class Changes:
         return not (self.added or self.changed or self.deleted)
 
     def __str__(self) -> str:
-        return (f"{len(self.added)} new, {len(self.changed)} changed, {len(self.deleted)} removed, "
-                f"{self.unchanged} unchanged")
+        return (
+            f"{len(self.added)} new, {len(self.changed)} changed, {len(self.deleted)} removed, "
+            f"{self.unchanged} unchanged"
+        )
 
 
 class Publisher(Protocol):

@@ -26,8 +26,10 @@ from ..errors import SiteError
 SECRET_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 _SECRET_PATTERNS = [
     re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),  # AWS access key ids
-    re.compile(r"(?i)(credential|signature|x-amz-security-token|secret[_-]?access[_-]?key|access[_-]?key[_-]?id|"
-               r"session[_-]?token|authorization)(\s*[=:]\s*)([^\s,;&\"'<]+)"),
+    re.compile(
+        r"(?i)(credential|signature|x-amz-security-token|secret[_-]?access[_-]?key|access[_-]?key[_-]?id|"
+        r"session[_-]?token|authorization)(\s*[=:]\s*)([^\s,;&\"'<]+)"
+    ),
     re.compile(r"(?i)(<(?:AWSAccessKeyId|StringToSign|SignatureProvided|CanonicalRequest)>)[^<]*"),
     re.compile(r"(?i)(https?://)[^/@\s]+@"),  # user:password@ in URLs
 ]
@@ -80,8 +82,13 @@ class Run:
     errors: list[str] = field(default_factory=list)
 
 
-def run(args: Sequence[str], what: str, env: Mapping[str, str] | None = None, ok_codes: Sequence[int] = (0,),
-        timeout: float | None = None) -> Run:
+def run(
+    args: Sequence[str],
+    what: str,
+    env: Mapping[str, str] | None = None,
+    ok_codes: Sequence[int] = (0,),
+    timeout: float | None = None,
+) -> Run:
     """Run `rclone ARGS` with a JSON log; fail with `what` and rclone's redacted error lines."""
     command = [binary(), *args, "--use-json-log", "-v", "--stats", "0", "--ask-password=false"]
     environment = {**os.environ, **(env or {})}

@@ -50,16 +50,36 @@ SHORT = "public, max-age=300"
 HOUR = "public, max-age=3600"
 _TEXT = "; charset=utf-8"
 TYPES = {
-    ".html": "text/html" + _TEXT, ".htm": "text/html" + _TEXT,
-    ".xml": "application/xml" + _TEXT, ".xsl": "application/xml" + _TEXT,
-    ".json": "application/json" + _TEXT, ".webmanifest": "application/manifest+json" + _TEXT,
-    ".txt": "text/plain" + _TEXT, ".css": "text/css" + _TEXT, ".js": "text/javascript" + _TEXT,
-    ".mjs": "text/javascript" + _TEXT, ".svg": "image/svg+xml" + _TEXT, ".csv": "text/csv" + _TEXT,
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-    ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/x-icon",
-    ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf",
-    ".pdf": "application/pdf", ".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg",
-    ".gz": "application/gzip", ".zip": "application/zip", ".wasm": "application/wasm",
+    ".html": "text/html" + _TEXT,
+    ".htm": "text/html" + _TEXT,
+    ".xml": "application/xml" + _TEXT,
+    ".xsl": "application/xml" + _TEXT,
+    ".json": "application/json" + _TEXT,
+    ".webmanifest": "application/manifest+json" + _TEXT,
+    ".txt": "text/plain" + _TEXT,
+    ".css": "text/css" + _TEXT,
+    ".js": "text/javascript" + _TEXT,
+    ".mjs": "text/javascript" + _TEXT,
+    ".svg": "image/svg+xml" + _TEXT,
+    ".csv": "text/csv" + _TEXT,
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".pdf": "application/pdf",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+    ".gz": "application/gzip",
+    ".zip": "application/zip",
+    ".wasm": "application/wasm",
 }
 SHORT_SUFFIXES = (".html", ".htm", ".xml", ".json", ".txt", ".webmanifest")  # pages, feeds, sitemaps, shards
 # A content digest in a file name: site.3f9a0c2b.css, app-3f9a0c2b5d.js (8 or more hex digits, one letter at least)
@@ -68,7 +88,7 @@ _FINGERPRINT = re.compile(r"[.-](?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,}
 
 def content_type(rel: str) -> str:
     name = rel.rsplit("/", 1)[-1].lower()
-    suffix = name[name.rfind("."):] if "." in name else ""
+    suffix = name[name.rfind(".") :] if "." in name else ""
     return TYPES.get(suffix, "application/octet-stream")
 
 
@@ -156,18 +176,26 @@ def read_redirects(out: Path) -> tuple[list[Redirect], list[Problem]]:
             continue
         source = words[0]
         if "*" in source or "/:" in source or status == "200" or not 300 <= int(status) < 400:
-            problems.append(Problem("warning", f"object storage cannot serve {source!r} → {words[1]!r} "
-                                               f"({status}); skipped", REDIRECTS, number))
+            problems.append(
+                Problem(
+                    "warning",
+                    f"object storage cannot serve {source!r} → {words[1]!r} ({status}); skipped",
+                    REDIRECTS,
+                    number,
+                )
+            )
             continue
         if not words[1].startswith(("/", "https://", "http://")) or words[1].startswith("//"):
-            problems.append(Problem("warning", f"{words[1]!r} is neither a path nor an http(s) address; skipped",
-                                    REDIRECTS, number))
+            problems.append(
+                Problem("warning", f"{words[1]!r} is neither a path nor an http(s) address; skipped", REDIRECTS, number)
+            )
             continue
         key = source.lstrip("/")
         key = key + "index.html" if not key or key.endswith("/") else key
         if any(segment in ("", ".", "..") for segment in key.split("/")):
-            problems.append(Problem("warning", f"{source!r} is not a path an object can have; skipped",
-                                    REDIRECTS, number))
+            problems.append(
+                Problem("warning", f"{source!r} is not a path an object can have; skipped", REDIRECTS, number)
+            )
             continue
         redirects.append(Redirect(key, words[1], int(status)))
     return redirects, problems
@@ -176,10 +204,12 @@ def read_redirects(out: Path) -> tuple[list[Redirect], list[Problem]]:
 def redirect_page(location: str) -> bytes:
     """What a redirect object holds: a page that sends readers on where headers cannot."""
     url = html.escape(header_value(location), quote=True)
-    return ('<!doctype html>\n<html lang="ar" dir="rtl"><head><meta charset="utf-8">'
-            f'<meta name="robots" content="noindex"><link rel="canonical" href="{url}">'
-            f'<meta http-equiv="refresh" content="0; url={url}"><title>نُقلت الصفحة</title></head>'
-            f'<body><p>نُقلت هذه الصفحة إلى <a href="{url}">{url}</a>.</p></body></html>\n').encode()
+    return (
+        '<!doctype html>\n<html lang="ar" dir="rtl"><head><meta charset="utf-8">'
+        f'<meta name="robots" content="noindex"><link rel="canonical" href="{url}">'
+        f'<meta http-equiv="refresh" content="0; url={url}"><title>نُقلت الصفحة</title></head>'
+        f'<body><p>نُقلت هذه الصفحة إلى <a href="{url}">{url}</a>.</p></body></html>\n'
+    ).encode()
 
 
 @dataclass
@@ -205,8 +235,11 @@ def encode_manifest(objects: Mapping[str, Headers]) -> bytes:
     """{"version": 1, "headers": [[type, cache, redirect], …], "objects": {key: index in headers}}."""
     table: dict[Headers, int] = {}
     index = {key: table.setdefault(headers, len(table)) for key, headers in sorted(objects.items())}
-    return json.dumps({"version": 1, "headers": [h.record() for h in table], "objects": index},
-                      ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(
+        {"version": 1, "headers": [h.record() for h in table], "objects": index},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
 
 
 def decode_manifest(data: bytes | str) -> dict[str, Headers]:
@@ -257,8 +290,12 @@ class S3Publisher:
 
     def remote(self, rel: str = "") -> str:
         """The on-the-fly rclone remote for the prefix (or a path below it); holds no secret."""
-        options = ["s3", f"provider={self.env.get('RCLONE_S3_PROVIDER') or ('Other' if self._endpoint() else 'AWS')}",
-                   "env_auth=true", "no_check_bucket=true"]
+        options = [
+            "s3",
+            f"provider={self.env.get('RCLONE_S3_PROVIDER') or ('Other' if self._endpoint() else 'AWS')}",
+            "env_auth=true",
+            "no_check_bucket=true",
+        ]
         if self._endpoint():
             options.append(f"endpoint={rclone.quote(self._endpoint() or '')}")
         if self.env.get("AWS_REGION") or self.env.get("AWS_DEFAULT_REGION"):
@@ -271,23 +308,47 @@ class S3Publisher:
 
     def check(self, found: Survey, base_url: str) -> list[Problem]:
         """Symbolic links (rclone would skip them), objects over 5 TB, links outside the base path."""
-        return (link_problems_on_disk(found, hard_links=False)
-                + size_problems(found, Limits("S3", MAX_OBJECT))
-                + url_problems(found, base_url) + read_redirects(found.out)[1])
+        return (
+            link_problems_on_disk(found, hard_links=False)
+            + size_problems(found, Limits("S3", MAX_OBJECT))
+            + url_problems(found, base_url)
+            + read_redirects(found.out)[1]
+        )
 
     def listing(self) -> dict[str, str]:
         """What the prefix holds now: key below the prefix → MD5 (rclone reads it from the ETag or its metadata)."""
         try:
-            done = rclone.run(["lsjson", "-R", "--files-only", "--hash", "--hash-type", "md5", "--no-mimetype",
-                               "--no-modtime", "--fast-list", "--low-level-retries", "3", "--contimeout", "10s",
-                               self.remote()], f"listing {self.where}", self.env,
-                              ok_codes=(0, 3))  # 3: no such folder yet, an empty prefix
+            done = rclone.run(
+                [
+                    "lsjson",
+                    "-R",
+                    "--files-only",
+                    "--hash",
+                    "--hash-type",
+                    "md5",
+                    "--no-mimetype",
+                    "--no-modtime",
+                    "--fast-list",
+                    "--low-level-retries",
+                    "3",
+                    "--contimeout",
+                    "10s",
+                    self.remote(),
+                ],
+                f"listing {self.where}",
+                self.env,
+                ok_codes=(0, 3),
+            )  # 3: no such folder yet, an empty prefix
         except SiteError as err:
             raise SiteError(f"{err.message}{_hint(err.message, self._endpoint())}") from None
         if done.code == 3:  # "directory not found": an empty prefix, or no bucket at all
             bucket = self.remote().rsplit(":", 1)[0] + f":{self.where.bucket}"
-            probe = rclone.run(["lsjson", "--max-depth", "1", "--files-only", "--low-level-retries", "3", bucket],
-                               f"listing s3://{self.where.bucket}", self.env, ok_codes=(0, 3))
+            probe = rclone.run(
+                ["lsjson", "--max-depth", "1", "--files-only", "--low-level-retries", "3", bucket],
+                f"listing s3://{self.where.bucket}",
+                self.env,
+                ok_codes=(0, 3),
+            )
             if probe.code == 3:
                 raise SiteError(f"listing {self.where}: there is no bucket {self.where.bucket!r}: create it first")
             return {}
@@ -297,16 +358,19 @@ class S3Publisher:
         """The headers recorded for each object; None when the prefix has no manifest."""
         if MANIFEST not in present:
             return None
-        return decode_manifest(rclone.run(["cat", self.remote(MANIFEST)], f"reading {self.where}/{MANIFEST}",
-                                          self.env).stdout)
+        return decode_manifest(
+            rclone.run(["cat", self.remote(MANIFEST)], f"reading {self.where}/{MANIFEST}", self.env).stdout
+        )
 
     def plan(self, found: Survey) -> Changes:
         present = self.listing()
         recorded = self._manifest(present)
         if recorded is None and present:
-            raise SiteError(f"{self.where} holds {len(present)} objects but no {MANIFEST}: it was not published "
-                            "by site-builder, and publishing would delete what the site does not have. "
-                            "Publish to an empty prefix, or empty this one first")
+            raise SiteError(
+                f"{self.where} holds {len(present)} objects but no {MANIFEST}: it was not published "
+                "by site-builder, and publishing would delete what the site does not have. "
+                "Publish to an empty prefix, or empty this one first"
+            )
         wanted: list[_Upload] = []
         for entry in found.regular_files():
             if entry.rel not in (REDIRECTS, MANIFEST):
@@ -316,8 +380,15 @@ class S3Publisher:
         for redirect in redirects:
             if redirect.source not in built:  # a built page wins over a redirect from the same address
                 body = redirect_page(redirect.location)
-                wanted.append(_Upload(redirect.source, len(body), hashlib.md5(body, usedforsecurity=False).hexdigest(),
-                                      Headers("text/html" + _TEXT, SHORT, header_value(redirect.location)), body))
+                wanted.append(
+                    _Upload(
+                        redirect.source,
+                        len(body),
+                        hashlib.md5(body, usedforsecurity=False).hexdigest(),
+                        Headers("text/html" + _TEXT, SHORT, header_value(redirect.location)),
+                        body,
+                    )
+                )
         plan = S3Plan(recorded=recorded, redirects=redirects, out=found.out)
         changes = Changes()
         for item in wanted:
@@ -369,14 +440,31 @@ class S3Publisher:
         for (_, kind, cache, source), names in sorted(groups.items()):
             listing = work / "upload.txt"
             listing.write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
-            done = rclone.run(["copy", str(source), self.remote(), "--files-from-raw", str(listing),
-                               "--no-check-dest", "--no-traverse", "--transfers", str(self.transfers),
-                               "--header-upload", f"Content-Type: {kind}", "--header-upload",
-                               f"Cache-Control: {cache}"], f"uploading to {self.where}", self.env)
+            done = rclone.run(
+                [
+                    "copy",
+                    str(source),
+                    self.remote(),
+                    "--files-from-raw",
+                    str(listing),
+                    "--no-check-dest",
+                    "--no-traverse",
+                    "--transfers",
+                    str(self.transfers),
+                    "--header-upload",
+                    f"Content-Type: {kind}",
+                    "--header-upload",
+                    f"Cache-Control: {cache}",
+                ],
+                f"uploading to {self.where}",
+                self.env,
+            )
             missing = set(names) - set(done.copied)  # a file retried is reported twice: count each once
             if missing:
-                raise SiteError(f"uploading to {self.where}: rclone did not report {len(missing)} of {len(names)} "
-                                f"files as copied, e.g. {min(missing)}")
+                raise SiteError(
+                    f"uploading to {self.where}: rclone did not report {len(missing)} of {len(names)} "
+                    f"files as copied, e.g. {min(missing)}"
+                )
             uploaded += names
         return uploaded
 
@@ -389,22 +477,31 @@ class S3Publisher:
         if credentials is None:
             for item in pending:  # recorded without the header: tried again once the keys are in the environment
                 plan.manifest[item.rel] = Headers(item.headers.content_type, item.headers.cache_control)
-            return (f"redirects: {len(pending)} pages that forward readers; without AWS_ACCESS_KEY_ID and "
-                    "AWS_SECRET_ACCESS_KEY in the environment the S3 website redirect header was not set")
+            return (
+                f"redirects: {len(pending)} pages that forward readers; without AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY in the environment the S3 website redirect header was not set"
+            )
         client = S3Client(self.where.bucket, credentials, self._endpoint(), region_of(self.env))
         failed = 0
         for item in pending:
             assert item.headers.redirect is not None
             try:
-                client.copy_in_place(self.where.key(item.rel), {
-                    "Content-Type": item.headers.content_type, "Cache-Control": item.headers.cache_control,
-                    "x-amz-website-redirect-location": item.headers.redirect})
+                client.copy_in_place(
+                    self.where.key(item.rel),
+                    {
+                        "Content-Type": item.headers.content_type,
+                        "Cache-Control": item.headers.cache_control,
+                        "x-amz-website-redirect-location": item.headers.redirect,
+                    },
+                )
             except SiteError:
                 failed += 1
                 plan.manifest[item.rel] = Headers(item.headers.content_type, item.headers.cache_control)
         if failed:
-            return (f"redirects: {len(pending) - failed} with the S3 website redirect header; {failed} as pages "
-                    "that forward readers only (the service refused the header)")
+            return (
+                f"redirects: {len(pending) - failed} with the S3 website redirect header; {failed} as pages "
+                "that forward readers only (the service refused the header)"
+            )
         return f"redirects: {len(pending)} set (301 on S3 website endpoints, a forwarding page elsewhere)"
 
     def _delete(self, work: Path, keys: list[str]) -> list[str]:
@@ -412,13 +509,35 @@ class S3Publisher:
             return []
         listing = work / "delete.txt"
         listing.write_text("".join(f"{k}\n" for k in keys), encoding="utf-8")
-        done = rclone.run(["delete", self.remote(), "--files-from-raw", str(listing), "--no-traverse",
-                           "--checkers", str(self.transfers)], f"removing old files from {self.where}", self.env)
+        done = rclone.run(
+            [
+                "delete",
+                self.remote(),
+                "--files-from-raw",
+                str(listing),
+                "--no-traverse",
+                "--checkers",
+                str(self.transfers),
+            ],
+            f"removing old files from {self.where}",
+            self.env,
+        )
         return done.deleted
 
     def _write_manifest(self, work: Path, objects: Mapping[str, Headers]) -> None:
         path = work / MANIFEST
         path.write_bytes(encode_manifest(objects))
-        rclone.run(["copyto", str(path), self.remote(MANIFEST), "--no-check-dest", "--header-upload",
-                    "Content-Type: application/json; charset=utf-8", "--header-upload", "Cache-Control: no-store"],
-                   f"writing {self.where}/{MANIFEST}", self.env)
+        rclone.run(
+            [
+                "copyto",
+                str(path),
+                self.remote(MANIFEST),
+                "--no-check-dest",
+                "--header-upload",
+                "Content-Type: application/json; charset=utf-8",
+                "--header-upload",
+                "Cache-Control: no-store",
+            ],
+            f"writing {self.where}/{MANIFEST}",
+            self.env,
+        )

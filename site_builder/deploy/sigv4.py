@@ -50,8 +50,14 @@ def header_value(text: str) -> str:
 class S3Client:
     """Signed requests to one bucket: path-style on a given endpoint, virtual-hosted on AWS."""
 
-    def __init__(self, bucket: str, credentials: Credentials, endpoint: str | None = None,
-                 region: str = "us-east-1", timeout: float = 60):
+    def __init__(
+        self,
+        bucket: str,
+        credentials: Credentials,
+        endpoint: str | None = None,
+        region: str = "us-east-1",
+        timeout: float = 60,
+    ):
         self.bucket = bucket
         self.credentials = credentials
         self.region = region
@@ -75,13 +81,15 @@ class S3Client:
     def copy_in_place(self, key: str, headers: Mapping[str, str]) -> None:
         """Replace the object's headers (Content-Type, Cache-Control, x-amz-…) without sending its bytes again."""
         source = quote(f"/{self.bucket}/{key}", safe="/-_.~")
-        status, _ = self.request("PUT", key, {**headers, "x-amz-copy-source": source,
-                                              "x-amz-metadata-directive": "REPLACE"})
+        status, _ = self.request(
+            "PUT", key, {**headers, "x-amz-copy-source": source, "x-amz-metadata-directive": "REPLACE"}
+        )
         if status != 200:
             raise SiteError(f"setting the headers of {key}: the server answered {status}")
 
-    def request(self, method: str, key: str, headers: Mapping[str, str] | None = None,
-                body: bytes = b"") -> tuple[int, dict[str, str]]:
+    def request(
+        self, method: str, key: str, headers: Mapping[str, str] | None = None, body: bytes = b""
+    ) -> tuple[int, dict[str, str]]:
         path = quote(self.root + key, safe="/-_.~")
         signed = self._sign(method, path, {k.lower(): v for k, v in (headers or {}).items()}, body)
         connection_type = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
@@ -96,8 +104,9 @@ class S3Client:
         finally:
             connection.close()
 
-    def _sign(self, method: str, path: str, headers: dict[str, str], body: bytes,
-              now: dt.datetime | None = None) -> dict[str, str]:
+    def _sign(
+        self, method: str, path: str, headers: dict[str, str], body: bytes, now: dt.datetime | None = None
+    ) -> dict[str, str]:
         moment = now or dt.datetime.now(dt.UTC)
         stamp, day = moment.strftime("%Y%m%dT%H%M%SZ"), moment.strftime("%Y%m%d")
         payload = hashlib.sha256(body).hexdigest()
@@ -105,14 +114,24 @@ class S3Client:
         if self.credentials.token:
             headers["x-amz-security-token"] = self.credentials.token
         names = sorted(headers)
-        canonical = "\n".join([method, path, "", "".join(f"{n}:{' '.join(headers[n].split())}\n" for n in names),
-                               ";".join(names), payload])
+        canonical = "\n".join(
+            [
+                method,
+                path,
+                "",
+                "".join(f"{n}:{' '.join(headers[n].split())}\n" for n in names),
+                ";".join(names),
+                payload,
+            ]
+        )
         scope = f"{day}/{self.region}/s3/aws4_request"
         to_sign = "\n".join(["AWS4-HMAC-SHA256", stamp, scope, hashlib.sha256(canonical.encode()).hexdigest()])
         key = f"AWS4{self.credentials.secret_key}".encode()
         for part in (day, self.region, "s3", "aws4_request"):
             key = hmac.new(key, part.encode(), hashlib.sha256).digest()
         signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-        headers["authorization"] = (f"AWS4-HMAC-SHA256 Credential={self.credentials.access_key}/{scope}, "
-                                    f"SignedHeaders={';'.join(names)}, Signature={signature}")
+        headers["authorization"] = (
+            f"AWS4-HMAC-SHA256 Credential={self.credentials.access_key}/{scope}, "
+            f"SignedHeaders={';'.join(names)}, Signature={signature}"
+        )
         return headers

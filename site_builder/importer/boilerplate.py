@@ -20,48 +20,113 @@ from .dates import MONTH_WORDS, dateline, first_date
 from .page import Block, Heading, Markup, Paragraph, SeeAlsoBlock, is_agency_sign_off
 
 # Phrases of widgets, matched on folded text of short blocks (Arabic folded: ة→ه, أ→ا …).
-_WIDGET_RE = re.compile("|".join((
-    r"^(?:اضف|أضف|اترك|اكتب) (?:تعليق|تعليقا|رد)", r"تعليقات? (?:القراء|الزوار)", r"سياسه التعليقات",
-    r"^(?:شارك|شاركوا|مشاركه)(?: (?:الخبر|المقال|هذا|عبر|على))?\b", r"^تابعونا", r"^تابعوا", r"^(?:اقرا|شاهد) المزيد",
-    r"^للمزيد", r"^اضغط هنا", r"^انقر هنا", r"^اشترك", r"^حمل تطبيق", r"^(?:التالي|السابق)$",
-    r"^المقال (?:التالي|السابق)",
-    r"^الخبر (?:التالي|السابق)", r"^(?:وقت|مده) القراءه",
-    r"\b(?:دقاءق?|دقيقه) (?:للقراءه|قراءه)\b", r"^قراءه \d", r"جميع الحقوق محفوظه",
-    r"^(?:advertisement|advertising|sponsored|ad)$", r"^(?:share|share this|share on|tweet|email|print|comments?)\b",
-    r"^(?:follow us|sign up|subscribe|download the app|read more|click here|more from|related)\b",
-    r"\bmin(?:ute)?s? read\b", r"all rights reserved", r"^(?:next|previous) (?:article|story|post)", r"^copyright",
-    r"^(?:leave|post|add) a (?:comment|reply)", r"^you (?:may|might) also like",
-    r"^(?:image|photo|picture) (?:caption|copyright|source)",
-    r"^(?:lire aussi|voir aussi|à lire aussi|a lire aussi|lea también|leer más)\b", r"^we (?:use|value) cookies",
-    r"^تخطى", r"^skip (?:\w+ ){0,3}(?:and continue|content|to)", r"^author\b", r"^envia tu comentario",
-    r"los comentarios publicados",
-    r"^like this (?:story|article)\b", r"^(?:partager|imprimer|haut de page)\b",
-    r"^(?:recomendar en|twittear|enviar a\b|enviar ?imprimir|archivado en)", r"ctrl ?\+ ?enter", r"シェア$",
-    r"^play right from this page", r"^your video will play", r"^powered by\b", r"^(?:اقرا|شاهد) ايضا$",
-)))
-_END_HEADING_RE = re.compile("|".join((
-    r"^(?:اخبار|مواضيع|مقالات|موضوعات) (?:ذات صله|متعلقه|مشابهه|مرتبطه)$", r"^(?:اقرا|شاهد) (?:ايضا|كذلك)$",
-    r"^(?:قد يهمك|ننصحك بقراءه|الاكثر قراءه|الاكثر مشاهده|التعليقات|تعليقات|اخبار اخرى|المزيد من الاخبار|"
-    r"الاخبار الرءيسيه|اخترنا لكم|اخبار ذات علاقه|مقالات ذات صله|شاهد ايضا|اقرا ايضا|الحلقات|روابط ذات صله)$",
-    r"^(?:related|related (?:stories|articles|news|content|coverage|topics)|more (?:stories|news|on this story)|"
-    r"read more|comments?|most (?:read|popular|viewed)|you may also like|recommended|trending|also read|"
-    r"top stories|latest news|more from \w+)$",
-    r"^(?:noticias relacionadas|las m[aá]s le[ií]das|lo m[aá]s le[ií]do|m[aá]s noticias|les plus lus|"
-    r"[aà] lire aussi|sur le m[eê]me sujet|"
-    r"meistgelesen|mehr zum thema|das k[oö]nnte sie auch interessieren)$",
-)))
-_BYLINE_RE = re.compile(r"^(?:by|par|por|von|بقلم|كتب|كتبت|كتبه|اعداد|تقرير|حرره|المحرر|مراسل)\b\s*[:：]?\s*\S",
-                        re.IGNORECASE)
+_WIDGET_RE = re.compile(
+    "|".join(
+        (
+            r"^(?:اضف|أضف|اترك|اكتب) (?:تعليق|تعليقا|رد)",
+            r"تعليقات? (?:القراء|الزوار)",
+            r"سياسه التعليقات",
+            r"^(?:شارك|شاركوا|مشاركه)(?: (?:الخبر|المقال|هذا|عبر|على))?\b",
+            r"^تابعونا",
+            r"^تابعوا",
+            r"^(?:اقرا|شاهد) المزيد",
+            r"^للمزيد",
+            r"^اضغط هنا",
+            r"^انقر هنا",
+            r"^اشترك",
+            r"^حمل تطبيق",
+            r"^(?:التالي|السابق)$",
+            r"^المقال (?:التالي|السابق)",
+            r"^الخبر (?:التالي|السابق)",
+            r"^(?:وقت|مده) القراءه",
+            r"\b(?:دقاءق?|دقيقه) (?:للقراءه|قراءه)\b",
+            r"^قراءه \d",
+            r"جميع الحقوق محفوظه",
+            r"^(?:advertisement|advertising|sponsored|ad)$",
+            r"^(?:share|share this|share on|tweet|email|print|comments?)\b",
+            r"^(?:follow us|sign up|subscribe|download the app|read more|click here|more from|related)\b",
+            r"\bmin(?:ute)?s? read\b",
+            r"all rights reserved",
+            r"^(?:next|previous) (?:article|story|post)",
+            r"^copyright",
+            r"^(?:leave|post|add) a (?:comment|reply)",
+            r"^you (?:may|might) also like",
+            r"^(?:image|photo|picture) (?:caption|copyright|source)",
+            r"^(?:lire aussi|voir aussi|à lire aussi|a lire aussi|lea también|leer más)\b",
+            r"^we (?:use|value) cookies",
+            r"^تخطى",
+            r"^skip (?:\w+ ){0,3}(?:and continue|content|to)",
+            r"^author\b",
+            r"^envia tu comentario",
+            r"los comentarios publicados",
+            r"^like this (?:story|article)\b",
+            r"^(?:partager|imprimer|haut de page)\b",
+            r"^(?:recomendar en|twittear|enviar a\b|enviar ?imprimir|archivado en)",
+            r"ctrl ?\+ ?enter",
+            r"シェア$",
+            r"^play right from this page",
+            r"^your video will play",
+            r"^powered by\b",
+            r"^(?:اقرا|شاهد) ايضا$",
+        )
+    )
+)
+_END_HEADING_RE = re.compile(
+    "|".join(
+        (
+            r"^(?:اخبار|مواضيع|مقالات|موضوعات) (?:ذات صله|متعلقه|مشابهه|مرتبطه)$",
+            r"^(?:اقرا|شاهد) (?:ايضا|كذلك)$",
+            r"^(?:قد يهمك|ننصحك بقراءه|الاكثر قراءه|الاكثر مشاهده|التعليقات|تعليقات|اخبار اخرى|المزيد من الاخبار|"
+            r"الاخبار الرءيسيه|اخترنا لكم|اخبار ذات علاقه|مقالات ذات صله|شاهد ايضا|اقرا ايضا|الحلقات|روابط ذات صله)$",
+            r"^(?:related|related (?:stories|articles|news|content|coverage|topics)|"
+            r"more (?:stories|news|on this story)|"
+            r"read more|comments?|most (?:read|popular|viewed)|you may also like|recommended|trending|also read|"
+            r"top stories|latest news|more from \w+)$",
+            r"^(?:noticias relacionadas|las m[aá]s le[ií]das|lo m[aá]s le[ií]do|m[aá]s noticias|les plus lus|"
+            r"[aà] lire aussi|sur le m[eê]me sujet|"
+            r"meistgelesen|mehr zum thema|das k[oö]nnte sie auch interessieren)$",
+        )
+    )
+)
+_BYLINE_RE = re.compile(
+    r"^(?:by|par|por|von|بقلم|كتب|كتبت|كتبه|اعداد|تقرير|حرره|المحرر|مراسل)\b\s*[:：]?\s*\S", re.IGNORECASE
+)
 _MAX_WIDGET_WORDS = 14
 _LINK_RE = re.compile(r"\[(?:\\.|[^\]\\])*\]\([^)]*\)")
-_DATE_WORDS = frozenset((*MONTH_WORDS, "قبل", "ساعه", "ساعات", "دقيقه", "دقاءق", "واحده", "يوم", "ايام", "am", "pm",
-                         "ago", "hours", "hour", "minutes", "min", "mins", "ص", "م"))
+_DATE_WORDS = frozenset(
+    (
+        *MONTH_WORDS,
+        "قبل",
+        "ساعه",
+        "ساعات",
+        "دقيقه",
+        "دقاءق",
+        "واحده",
+        "يوم",
+        "ايام",
+        "am",
+        "pm",
+        "ago",
+        "hours",
+        "hour",
+        "minutes",
+        "min",
+        "mins",
+        "ص",
+        "م",
+    )
+)
 _PUBLISHED_RE = re.compile(r"published|updated|posted|نشر|تحديث|publie|publicado|veroffentlicht|기사입력|发布|发表")
-_LABEL_RE = re.compile(r"^(?:图注|图片来源|图片|原标题|责任编辑|编辑|来源|出品|作者|摄影|تصوير|الصوره|صوره|المصدر|"
-                       r"photo|image|picture|credit|caption|source)\s*[:：︱|]", re.IGNORECASE)
-_BIO_RE = re.compile(r"^(?:reporting by|additional reporting by|editing by|writing by|compiled by)\b|"
-                     r"follow (?:him|her|them|us) on|is an? (?:\w+ ){0,3}(?:reporter|correspondent|writer|editor|"
-                     r"columnist|journalist|contributor)\b|يمكنكم متابعه")
+_LABEL_RE = re.compile(
+    r"^(?:图注|图片来源|图片|原标题|责任编辑|编辑|来源|出品|作者|摄影|تصوير|الصوره|صوره|المصدر|"
+    r"photo|image|picture|credit|caption|source)\s*[:：︱|]",
+    re.IGNORECASE,
+)
+_BIO_RE = re.compile(
+    r"^(?:reporting by|additional reporting by|editing by|writing by|compiled by)\b|"
+    r"follow (?:him|her|them|us) on|is an? (?:\w+ ){0,3}(?:reporter|correspondent|writer|editor|"
+    r"columnist|journalist|contributor)\b|يمكنكم متابعه"
+)
 
 
 @dataclass
@@ -88,16 +153,29 @@ def repeats_title(block: Block, index: int, count: int, ctx: Context) -> str | N
 
 def repeats_caption(block: Block, index: int, count: int, ctx: Context) -> str | None:
     text = " ".join(_text(block).split())
-    return "caption" if text and (text in ctx.captions or any(
-        len(c) > 30 and (text.startswith(c) or (c.startswith(text) and len(text) > 30))
-        for c in ctx.captions)) else None
+    return (
+        "caption"
+        if text
+        and (
+            text in ctx.captions
+            or any(
+                len(c) > 30 and (text.startswith(c) or (c.startswith(text) and len(text) > 30)) for c in ctx.captions
+            )
+        )
+        else None
+    )
 
 
 def byline(block: Block, index: int, count: int, ctx: Context) -> str | None:
     text = _text(block)
     near_edge = index < 4 or index >= count - 3
-    if near_edge and isinstance(block, Paragraph) and len(text.split()) <= 7 and _BYLINE_RE.match(fold(text)) \
-            and not text.rstrip().endswith((".", "!", "?", "؟")):
+    if (
+        near_edge
+        and isinstance(block, Paragraph)
+        and len(text.split()) <= 7
+        and _BYLINE_RE.match(fold(text))
+        and not text.rstrip().endswith((".", "!", "?", "؟"))
+    ):
         ctx.bylines.append(text)
         return "byline"
     return None
@@ -119,8 +197,12 @@ def signature(block: Block, index: int, count: int, ctx: Context) -> str | None:
         return None
     text, markdown = block.text.strip(), block.markdown.strip()
     bold = markdown.startswith(("**", "__")) and markdown.endswith(("**", "__")) and markdown.count("**") <= 2
-    if bold and 0 < len(text.split()) <= 4 and not any(ch.isdigit() for ch in text) \
-            and not text.endswith((".", "!", "?", "؟", ":", "،", ",")):
+    if (
+        bold
+        and 0 < len(text.split()) <= 4
+        and not any(ch.isdigit() for ch in text)
+        and not text.endswith((".", "!", "?", "؟", ":", "،", ","))
+    ):
         ctx.bylines.append(text)
         return "byline"
     return None
@@ -212,8 +294,20 @@ def empty_heading(block: Block, index: int, count: int, ctx: Context) -> str | N
     return "heading" if isinstance(block, Heading) and index >= count - 1 else None
 
 
-RULES: tuple[Rule, ...] = (repeats_title, repeats_caption, byline, names_the_author, date_line, labelled_credit,
-                           widget, links_only, dates_only, agency_sign_off, machine_words, author_bio)
+RULES: tuple[Rule, ...] = (
+    repeats_title,
+    repeats_caption,
+    byline,
+    names_the_author,
+    date_line,
+    labelled_credit,
+    widget,
+    links_only,
+    dates_only,
+    agency_sign_off,
+    machine_words,
+    author_bio,
+)
 
 
 CLOSING_RULES: tuple[Rule, ...] = (signature,)

@@ -96,23 +96,33 @@ def other_xml(text: str) -> str | None:
 
 
 def robots(text: str) -> str | None:
-    lines = [line.strip().lower() for line in text[:20000].splitlines()[:200]
-             if line.strip() and not line.startswith("#")]
-    directives = sum(1 for line in lines if line.startswith(("user-agent:", "disallow:", "allow:", "sitemap:",
-                                                             "crawl-delay:", "host:")))
+    lines = [
+        line.strip().lower() for line in text[:20000].splitlines()[:200] if line.strip() and not line.startswith("#")
+    ]
+    directives = sum(
+        1
+        for line in lines
+        if line.startswith(("user-agent:", "disallow:", "allow:", "sitemap:", "crawl-delay:", "host:"))
+    )
     return "robots.txt" if lines and directives >= max(1, len(lines) * 0.6) else None
 
 
 TEXT_RULES: tuple[TextRule, ...] = (feed, json_feed, sitemap, robots, other_xml)
 
-_ERROR_RE = re.compile(r"\b404\b|\b403\b|\b500\b|not found|page introuvable|error \d{3}|httperror|\w+error at /|"
-                       r"internal server error|forbidden|something (?:has gone|went) wrong|"
-                       r"غير موجود|لم يتم العثور|الصفحه المطلوبه|"
-                       r"خطا 404|page not available|no longer available", re.IGNORECASE)
+_ERROR_RE = re.compile(
+    r"\b404\b|\b403\b|\b500\b|not found|page introuvable|error \d{3}|httperror|\w+error at /|"
+    r"internal server error|forbidden|something (?:has gone|went) wrong|"
+    r"غير موجود|لم يتم العثور|الصفحه المطلوبه|"
+    r"خطا 404|page not available|no longer available",
+    re.IGNORECASE,
+)
 _LISTING_TYPES = frozenset(("CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"))
 _PRODUCT_TYPES = frozenset(("Product", "Offer", "AggregateOffer"))
-_TAG_PATH_RE = re.compile(r"/(?:tags?|topics?|authors?|author|category|categories|section|search|keyword|"
-                          r"label|archive|page/\d+)(?:/|$)|[?&](?:tag|cat|s|page)=", re.IGNORECASE)
+_TAG_PATH_RE = re.compile(
+    r"/(?:tags?|topics?|authors?|author|category|categories|section|search|keyword|"
+    r"label|archive|page/\d+)(?:/|$)|[?&](?:tag|cat|s|page)=",
+    re.IGNORECASE,
+)
 
 
 def error_page(s: PageSignals) -> str | None:
@@ -167,8 +177,9 @@ def listing_by_teasers(s: PageSignals) -> str | None:
         return None
     # Without an <h1>, a page of teasers; unless the teasers stand beside a main text of
     # paragraphs with none among them (a headline in an <h2>, "more news" in a sidebar).
-    if s.long_paragraphs < s.linked_headings and (s.long_paragraphs < 3 or (not s.h1s and (
-            s.main_linked_headings >= 3 or s.content_words < 300))):
+    if s.long_paragraphs < s.linked_headings and (
+        s.long_paragraphs < 3 or (not s.h1s and (s.main_linked_headings >= 3 or s.content_words < 300))
+    ):
         return f"looks like {_listing_kind(s)} ({s.linked_headings} of {s.headings} headings link to other pages)"
     return None
 
@@ -196,8 +207,16 @@ def _listing_kind(s: PageSignals) -> str:
     return "a section listing"
 
 
-PAGE_RULES: tuple[PageRule, ...] = (error_page, product_page, listing_by_schema, home_page, listing_by_teasers,
-                                     listing_by_structure, website_page, no_text)
+PAGE_RULES: tuple[PageRule, ...] = (
+    error_page,
+    product_page,
+    listing_by_schema,
+    home_page,
+    listing_by_teasers,
+    listing_by_structure,
+    website_page,
+    no_text,
+)
 
 
 def check_text(text: str) -> None:

@@ -37,20 +37,51 @@ MONTH_WORDS = frozenset(w for m in _MONTHS for w in m.split())
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 # «18 فبراير 2025», «28 اب اغسطس 2013» (after folding: the slash is gone), «20 nov 2019».
 _DAY_MONTH_YEAR_RE = re.compile(
-    rf"\b(\d{{1,2}}) (?:من |de )?({_MONTH_ALT})(?: ({_MONTH_ALT}))?(?: de)?(?: عام| سنه)? (\d{{4}})\b(?! ه\b)")
+    rf"\b(\d{{1,2}}) (?:من |de )?({_MONTH_ALT})(?: ({_MONTH_ALT}))?(?: de)?(?: عام| سنه)? (\d{{4}})\b(?! ه\b)"
+)
 # «November 20, 2019», «Nov 20 2019».
 _MONTH_DAY_YEAR_RE = re.compile(rf"\b({_MONTH_ALT}) (\d{{1,2}})(?: st| nd| rd| th)? (\d{{4}})\b")
 _NUMERIC_DMY_RE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b(?!\s*هـ)")
 _NUMERIC_YMD_RE = re.compile(r"\b(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})\b")
-_WEEKDAYS = ("السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "monday", "tuesday",
-             "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat",
-             "sun", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_WEEKDAYS = (
+    "السبت",
+    "الاحد",
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+)
 _DATELINE_LABEL_RE = re.compile(
     r"^(?:تاريخ النشر|تاريخ الخبر|نشر في|نشر بتاريخ|نشر يوم|نشرت? في|تم نشره?|نشر|اخر تحديث|تم النشر|تحديث|"
     r"بتاريخ|published|posted|updated|"
-    r"published on|posted on|last updated|date|publie le|mis a jour le)\s*(?:on\s*)?")
-_TIME_RE = re.compile(r"^\s*(?:at |a |-|–|\|)?\s*\d{1,2} \d{2}(?: \d{2})?(?: ?(?:am|pm|ص|م|صباحا|مساء|gmt|utc|"
-                      r"[a-z]{2,4}t|[a-z]{3}))*\s*$")
+    r"published on|posted on|last updated|date|publie le|mis a jour le)\s*(?:on\s*)?"
+)
+_TIME_RE = re.compile(
+    r"^\s*(?:at |a |-|–|\|)?\s*\d{1,2} \d{2}(?: \d{2})?(?: ?(?:am|pm|ص|م|صباحا|مساء|gmt|utc|"
+    r"[a-z]{2,4}t|[a-z]{3}))*\s*$"
+)
 # "… 2:26 PM HST - Updated November 18 at 4:46 PM": the update stated after the date.
 _UPDATED_AFTER_RE = re.compile(r"\s(?:updated|اخر تحديث|تحديث|mis a jour|actualizado)\b.*$")
 _URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?:/|[_-]|$)|/((?:19|20)\d{2})(\d{2})(\d{2})/")
@@ -103,8 +134,16 @@ def parse_stated(value: str) -> dt.date | dt.datetime | None:
 def first_date(text: str) -> dt.date | None:
     """The first complete date that a short text writes, in any of the forms above."""
     folded = _fold_date_text(text)
-    found = [(m.start(), m) for m in (_DAY_MONTH_YEAR_RE.search(folded), _MONTH_DAY_YEAR_RE.search(folded),
-                                      _NUMERIC_YMD_RE.search(folded), _NUMERIC_DMY_RE.search(folded)) if m]
+    found = [
+        (m.start(), m)
+        for m in (
+            _DAY_MONTH_YEAR_RE.search(folded),
+            _MONTH_DAY_YEAR_RE.search(folded),
+            _NUMERIC_YMD_RE.search(folded),
+            _NUMERIC_DMY_RE.search(folded),
+        )
+        if m
+    ]
     for _, match in sorted(found, key=lambda item: item[0]):
         day = _from_match(match)
         if day is not None:
@@ -127,12 +166,12 @@ def dateline(line: str) -> dt.date | None:
     for _ in range(2):
         for day in _WEEKDAYS:
             if rest.startswith(day + " ") or rest == day:
-                rest = rest[len(day):].strip()
+                rest = rest[len(day) :].strip()
     if not rest or len(rest.split()) > 10:
         return None
     for pattern in (_DAY_MONTH_YEAR_RE, _MONTH_DAY_YEAR_RE, _NUMERIC_YMD_RE, _NUMERIC_DMY_RE):
         match = pattern.match(rest)
-        if match and _only_time_after(rest[match.end():]):
+        if match and _only_time_after(rest[match.end() :]):
             return _from_match(match)
     return None
 

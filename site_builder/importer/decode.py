@@ -11,8 +11,7 @@ import codecs
 
 from ..errors import SiteError
 
-_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"RIFF",
-                 b"\x7fELF")
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"\x7fELF")
 _LEGACY = ("cp1256", "iso8859_6")
 
 
@@ -50,8 +49,11 @@ def _decode(raw: bytes, path: str, declared: str | None) -> str:
         candidates.append((text.count("ال"), text))
     if not candidates or max(candidates)[0] == 0:
         line = raw[: utf8_error.start].count(b"\n") + 1
-        raise SiteError(f"cannot decode: not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) "
-                        "nor an Arabic code page", path, line)
+        raise SiteError(
+            f"cannot decode: not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) nor an Arabic code page",
+            path,
+            line,
+        )
     return max(candidates, key=lambda c: c[0])[1]
 
 

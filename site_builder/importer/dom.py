@@ -23,14 +23,76 @@ Element: TypeAlias = lxml_html.HtmlElement
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements whose content a reader never sees as running text.
-INVISIBLE_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "math", "canvas", "head",
-                            "title", "meta", "link", "base", "object", "embed", "param", "select",
-                            "option", "textarea", "input", "button", "dialog", "map", "audio", "video",
-                            "source", "track"))
-BLOCK_TAGS = frozenset(("address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt",
-                        "fieldset", "figcaption", "figure", "footer", "form", "header", "hr", "li", "main",
-                        "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "td",
-                        "th", "ul", "center", "summary", "iframe", *HEADINGS, *INVISIBLE_TAGS))
+INVISIBLE_TAGS = frozenset(
+    (
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "canvas",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "base",
+        "object",
+        "embed",
+        "param",
+        "select",
+        "option",
+        "textarea",
+        "input",
+        "button",
+        "dialog",
+        "map",
+        "audio",
+        "video",
+        "source",
+        "track",
+    )
+)
+BLOCK_TAGS = frozenset(
+    (
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "center",
+        "summary",
+        "iframe",
+        *HEADINGS,
+        *INVISIBLE_TAGS,
+    )
+)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _TOKEN_SPLIT_RE = re.compile(r"[\s_\-:]+")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -42,8 +104,9 @@ _OVERFLOW_HIDDEN_RE = re.compile(r"overflow\s*:\s*hidden", re.IGNORECASE)
 def parse(text: str, path: str) -> Element:
     """The page's root element; SiteError when there is no markup to read."""
     text = _XML_DECL_RE.sub("", text.replace("\x00", ""), count=1)
-    parser = lxml_html.HTMLParser(remove_comments=False, remove_pis=True, huge_tree=True,
-                                  collect_ids=False, default_doctype=False)
+    parser = lxml_html.HTMLParser(
+        remove_comments=False, remove_pis=True, huge_tree=True, collect_ids=False, default_doctype=False
+    )
     # Every element one class: lxml.html's own lookup (a Python call per element touched,
     # to make forms and inputs special) was a quarter of the importer's time.
     parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml_html.HtmlElement))
@@ -148,7 +211,8 @@ def is_hidden(el: Element) -> bool:
     if not style:
         return False
     return _HIDDEN_STYLE_RE.search(style) is not None or (
-        _ZERO_HEIGHT_RE.search(style) is not None and _OVERFLOW_HIDDEN_RE.search(style) is not None)
+        _ZERO_HEIGHT_RE.search(style) is not None and _OVERFLOW_HIDDEN_RE.search(style) is not None
+    )
 
 
 def elements(root: Element) -> Iterator[Element]:

@@ -30,8 +30,22 @@ _CHARSET_RE = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([-\w.:]+)", re.
 _CODECS = {
     **dict.fromkeys(("utf-8", "utf8", "unicode-1-1-utf-8", "utf-16", "utf-16le", "utf-16be"), "utf-8"),
     **dict.fromkeys(("windows-1256", "cp1256", "x-cp1256"), "cp1256"),
-    **dict.fromkeys(("iso-8859-6", "iso_8859-6", "iso8859-6", "iso8859_6", "iso-8859-6-i", "iso-8859-6-e",
-                     "arabic", "asmo-708", "ecma-114", "iso-ir-127", "csisolatinarabic"), "iso8859_6"),
+    **dict.fromkeys(
+        (
+            "iso-8859-6",
+            "iso_8859-6",
+            "iso8859-6",
+            "iso8859_6",
+            "iso-8859-6-i",
+            "iso-8859-6-e",
+            "arabic",
+            "asmo-708",
+            "ecma-114",
+            "iso-ir-127",
+            "csisolatinarabic",
+        ),
+        "iso8859_6",
+    ),
     **dict.fromkeys(("windows-1251", "cp1251"), "cp1251"),
     **dict.fromkeys(("euc-kr", "ks_c_5601-1987"), "euc_kr"),
     **dict.fromkeys(("gb2312", "gbk", "gb18030"), "gb18030"),
@@ -52,8 +66,9 @@ def declared_charset(head: bytes) -> str | None:
     return _CODECS.get(match.group(1).decode("ascii", "replace").lower()) if match else None
 
 
-def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root: Path | None = None,
-          mirror_url: str = "") -> ParsedPage:
+def parse(
+    text: str, path: str = "", page_file: Path | None = None, mirror_root: Path | None = None, mirror_url: str = ""
+) -> ParsedPage:
     """Read one saved page; NotAnArticle when it is not an article, SiteError when it is
     one but has no title or no text."""
     root = dom.parse(text, path)
@@ -63,8 +78,9 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
     base = metadata.base_url(root, meta.url, mirror_url)
     pictures = media.pictures(root, base)
     headline, title_raw = metadata.title(meta, site or SITE_NAME, host_of(meta.url or mirror_url))
-    headline_el = next((h for tags in (("h1",), ("h2", "h3")) for h in root.iter(*tags)
-                        if clean_line(text_of(h)) == headline), None)
+    headline_el = next(
+        (h for tags in (("h1",), ("h2", "h3")) for h in root.iter(*tags) if clean_line(text_of(h)) == headline), None
+    )
     body = dom.body_of(root)
     _mark_see_also_and_embeds(body)
     dom.script_links(body)
@@ -96,23 +112,44 @@ def parse(text: str, path: str = "", page_file: Path | None = None, mirror_root:
         if not meta.declared_article():
             raise classify.NotAnArticle("no body text left once menus and teasers are set aside", path)
         raise SiteError("no body text", path, main.parts[0].sourceline if main.parts else None)
-    images = media.lead_and_figures(pictures, meta.first("og:image", "twitter:image", "twitter:image:src")
-                                    or _ld_image(meta), headline_el, main.parts, base, before_cut)
-    files = [(media.local_file(p.raw, base, page_file, mirror_root) if p.raw else None)
-             or media.local_file(p.url, None, page_file, mirror_root) for p in images]
+    images = media.lead_and_figures(
+        pictures,
+        meta.first("og:image", "twitter:image", "twitter:image:src") or _ld_image(meta),
+        headline_el,
+        main.parts,
+        base,
+        before_cut,
+    )
+    files = [
+        (media.local_file(p.raw, base, page_file, mirror_root) if p.raw else None)
+        or media.local_file(p.url, None, page_file, mirror_root)
+        for p in images
+    ]
     warnings = [f"{path}: the article text is uncertain: {main.uncertain}"] if main.uncertain else []
     warnings += [f"{path}: broken JSON-LD left out"] * meta.broken_ld
-    warnings += [f"{path}:{p.element.sourceline}: figure without a caption" for p in images
-                 if not p.caption and p.element.getparent() is not None]
+    warnings += [
+        f"{path}:{p.element.sourceline}: figure without a caption"
+        for p in images
+        if not p.caption and p.element.getparent() is not None
+    ]
     if not category:
         warnings.append(f"{path}: no category")
     return ParsedPage(
-        title=headline, summary=summary, category=category, blocks=tuple(blocks),
-        images=tuple(media.to_images(images)), related=tuple(related), date=published,
-        warnings=tuple(warnings), image_files=tuple(files), authors=tuple(named or
-                                                                          _byline_names(ctx.bylines)),
-        tags=tuple(metadata.tags(meta, category)), updated=metadata.updated(meta), url=meta.url or mirror_url,
-        site_name=site, title_raw=title_raw,
+        title=headline,
+        summary=summary,
+        category=category,
+        blocks=tuple(blocks),
+        images=tuple(media.to_images(images)),
+        related=tuple(related),
+        date=published,
+        warnings=tuple(warnings),
+        image_files=tuple(files),
+        authors=tuple(named or _byline_names(ctx.bylines)),
+        tags=tuple(metadata.tags(meta, category)),
+        updated=metadata.updated(meta),
+        url=meta.url or mirror_url,
+        site_name=site,
+        title_raw=title_raw,
     )
 
 
@@ -125,9 +162,17 @@ def _ld_image(meta: metadata.Metadata) -> str:
     return ""
 
 
-def _signals(meta: metadata.Metadata, title_raw: str, root: Element, body: Element,
-             main: maincontent.MainContent | None, links: int, product: bool, mirror_url: str,
-             heads: tuple[int, int]) -> classify.PageSignals:
+def _signals(
+    meta: metadata.Metadata,
+    title_raw: str,
+    root: Element,
+    body: Element,
+    main: maincontent.MainContent | None,
+    links: int,
+    product: bool,
+    mirror_url: str,
+    heads: tuple[int, int],
+) -> classify.PageSignals:
     long_paragraphs = 0
     if main is not None:
         for part in main.parts:
@@ -136,11 +181,18 @@ def _signals(meta: metadata.Metadata, title_raw: str, root: Element, body: Eleme
                 if dom.word_count(own) >= 30:
                     long_paragraphs += 1
     return classify.PageSignals(
-        url=meta.url or mirror_url, declared_article=meta.declared_article(), ld_types=meta.ld_types,
-        og_type=meta.first("og:type").lower(), title=title_raw,
-        h1s=tuple(clean_line(text_of(h)) for h in root.iter("h1")), long_paragraphs=long_paragraphs,
-        content_words=main.words if main else 0, story_links=links,
-        product_markup=product, headings=heads[0], linked_headings=heads[1],
+        url=meta.url or mirror_url,
+        declared_article=meta.declared_article(),
+        ld_types=meta.ld_types,
+        og_type=meta.first("og:type").lower(),
+        title=title_raw,
+        h1s=tuple(clean_line(text_of(h)) for h in root.iter("h1")),
+        long_paragraphs=long_paragraphs,
+        content_words=main.words if main else 0,
+        story_links=links,
+        product_markup=product,
+        headings=heads[0],
+        linked_headings=heads[1],
         main_linked_headings=sum(classify.headings(part)[1] for part in main.parts) if main else 0,
     )
 
@@ -169,12 +221,18 @@ def _mark_see_also_and_embeds(body: Element) -> None:
 
 # --- related news (the mirrored site's own «أخبار ذات صلة» cards) ------------------------------------------
 
+
 def _related_cards(body: Element) -> list[RelatedItem]:
     """Cards of the boxes marked "related" and of what follows a «أخبار ذات صلة» heading;
     the heading and its cards leave the page (the boxes go with the chrome)."""
     named = body.xpath(".//*[contains(@class, 'elated') or contains(@id, 'elated')]")  # Related, related
-    boxes = [e for e in named if e.tag not in ("a", "span", "html", "body")
-             and any("related" in t for t in tokens(e)) and e.find(".//h1") is None]
+    boxes = [
+        e
+        for e in named
+        if e.tag not in ("a", "span", "html", "body")
+        and any("related" in t for t in tokens(e))
+        and e.find(".//h1") is None
+    ]
     zones = [[b] for b in boxes if not any(a in boxes for a in dom.ancestors(b))]
     for heading in [e for e in body.iter(*HEADINGS) if is_related_heading(text_of(e))]:
         if any(heading in z or any(a in z for a in dom.ancestors(heading)) for z in zones):
@@ -204,22 +262,40 @@ def _cards(zone: Element, known: set[str]) -> list[RelatedItem]:
         return []
     titles = [h for h in zone.iter("h2", "h3", "h4", "h5") if _card_title(h, known) and not _box_heading(h, zone)]
     if not titles:
-        titles = [a for a in zone.iter("a") if _card_title(a, known) and len(text_of(a).split()) >= 3
-                  and not any(_CARD_CATEGORY_TOKEN_RE.fullmatch(t) for t in tokens(a))]
+        titles = [
+            a
+            for a in zone.iter("a")
+            if _card_title(a, known)
+            and len(text_of(a).split()) >= 3
+            and not any(_CARD_CATEGORY_TOKEN_RE.fullmatch(t) for t in tokens(a))
+        ]
     cards = []
     for title_el in titles:
         card = title_el
         parent = card.getparent()
-        while parent is not None and parent is not zone and not any(
-                parent in dom.ancestors(t) for t in titles if t is not title_el):
+        while (
+            parent is not None
+            and parent is not zone
+            and not any(parent in dom.ancestors(t) for t in titles if t is not title_el)
+        ):
             card, parent = parent, parent.getparent()
         title = clean_line(text_of(title_el))
-        category = next((clean_line(text_of(e)) for e in card.iter() if e is not title_el and isinstance(e.tag, str)
-                         and (any(_CARD_CATEGORY_TOKEN_RE.fullmatch(t) for t in tokens(e))
-                              or fold(text_of(e)) in known) and 0 < len(text_of(e).split()) <= 4
-                         and e.find(".//h2") is None and e.find(".//h3") is None), "")
-        summary = next((clean_line(text_of(p)) for p in card.iter("p") if clean_line(text_of(p)) not in
-                        ("", title, category)), "")
+        category = next(
+            (
+                clean_line(text_of(e))
+                for e in card.iter()
+                if e is not title_el
+                and isinstance(e.tag, str)
+                and (any(_CARD_CATEGORY_TOKEN_RE.fullmatch(t) for t in tokens(e)) or fold(text_of(e)) in known)
+                and 0 < len(text_of(e).split()) <= 4
+                and e.find(".//h2") is None
+                and e.find(".//h3") is None
+            ),
+            "",
+        )
+        summary = next(
+            (clean_line(text_of(p)) for p in card.iter("p") if clean_line(text_of(p)) not in ("", title, category)), ""
+        )
         img = next(card.iter("img"), None)
         cards.append(RelatedItem(title, summary, category, clean_line(img.get("alt") or "") if img is not None else ""))
     return cards

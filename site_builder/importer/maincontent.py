@@ -26,7 +26,8 @@ from .dom import INVISIBLE_TAGS, Element, ancestors, drop, elements, is_hidden, 
 # Class/id words of containers that hold the article.
 _POSITIVE_RE = re.compile(
     r"article\w*|body|content\w*|entry|main|post|story|text|detail\w*|blog|column|prose|news|paragraph|"
-    r"single|page|rich|copy|markdown|editor\w*|maincontent|articlebody|storybody|field|item|inner")
+    r"single|page|rich|copy|markdown|editor\w*|maincontent|articlebody|storybody|field|item|inner"
+)
 # Class/id words of chrome: always cut (unless they hold the headline or articleBody).
 _CHROME_RE = re.compile(
     r"comments?|comment\w*|comentarios?|commentaires?|kommentare?|disqus|compartir\w*|partage\w*|condivid\w*|"
@@ -34,16 +35,19 @@ _CHROME_RE = re.compile(
     r"taboola|recommend\w*|popular|trending|breadcrumbs?|breadcrumb\w*|nav|navbar|navigation|menu\w*|cookie\w*|"
     r"ads?|adv|advert\w*|advertisement|dfp|gpt|banner\w*|sponsor\w*|promo\w*|footer|masthead|subscribe\w*|"
     r"signup|paywall|modal|popup|overlay|toolbar|pagination|pager|widget\w*|skyscraper|mostread|"
-    r"mostpopular|readmore|morenews|moreon|also|nextarticle|prevarticle|print|rss|login|search")
+    r"mostpopular|readmore|morenews|moreon|also|nextarticle|prevarticle|print|rss|login|search"
+)
 # Class/id words of smaller boxes around the text: cut when they are short.
 _AROUND_RE = re.compile(
     r"meta|byline|author\w*|bio|tags?|tagcloud|keywords?|date|time|timestamp|published|caption|credit|"
     r"source|info|tools?|actions?|utility|rating|reactions?|follow|app|video\w*|gallery|slideshow|player|"
     r"category|categories|cat|kicker|label|eyebrow|subscription|copyright|disclaimer|note|mood\w*|emotions?|"
-    r"poll|vote|voting")
+    r"poll|vote|voting"
+)
 _ALWAYS_CUT = frozenset(("nav", "form", "footer", "aside", "iframe", "header", "menu"))
-_PARAGRAPH_TAGS = frozenset(("p", "pre", "td", "blockquote", "li", "dd", "div", "section", "article", "span",
-                             "font", "center", "main"))
+_PARAGRAPH_TAGS = frozenset(
+    ("p", "pre", "td", "blockquote", "li", "dd", "div", "section", "article", "span", "font", "center", "main")
+)
 _COMMAS_RE = re.compile("[,،]")
 MIN_PARAGRAPH = 25
 
@@ -67,8 +71,12 @@ def cut_chrome(body: Element, keep: frozenset[Element]) -> None:
     stack = [child for child in reversed(body) if isinstance(child.tag, str)]
     while stack:  # in page order, never looking inside a box already doomed
         el = stack.pop()
-        if el not in holders and (el.tag in INVISIBLE_TAGS or is_hidden(el) or el.tag in _ALWAYS_CUT or (
-                el.tag not in ("main", "article") and _is_chrome(el))):
+        if el not in holders and (
+            el.tag in INVISIBLE_TAGS
+            or is_hidden(el)
+            or el.tag in _ALWAYS_CUT
+            or (el.tag not in ("main", "article") and _is_chrome(el))
+        ):
             doomed.append(el)
             continue
         stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
@@ -147,17 +155,45 @@ def own_text(el: Element) -> str:
         return squash(el.text_content())
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag in ("a", "b", "strong", "em", "i", "span", "font", "u",
-                                                        "sup", "sub", "small", "mark", "q", "abbr", "cite"):
+        if isinstance(child.tag, str) and child.tag in (
+            "a",
+            "b",
+            "strong",
+            "em",
+            "i",
+            "span",
+            "font",
+            "u",
+            "sup",
+            "sub",
+            "small",
+            "mark",
+            "q",
+            "abbr",
+            "cite",
+        ):
             parts.append(child.text_content())
         parts.append(child.tail or "")
     return squash("".join(parts))
 
 
 def _initial(el: Element, favoured: Element | None) -> float:
-    score = {"div": 5.0, "article": 10.0, "main": 5.0, "section": 3.0, "pre": 3.0, "td": 3.0,
-             "blockquote": 3.0, "form": -3.0, "ol": -3.0, "ul": -3.0, "li": -3.0, "dl": -3.0,
-             "th": -5.0, "address": -3.0}.get(str(el.tag), 0.0)
+    score = {
+        "div": 5.0,
+        "article": 10.0,
+        "main": 5.0,
+        "section": 3.0,
+        "pre": 3.0,
+        "td": 3.0,
+        "blockquote": 3.0,
+        "form": -3.0,
+        "ol": -3.0,
+        "ul": -3.0,
+        "li": -3.0,
+        "dl": -3.0,
+        "th": -5.0,
+        "address": -3.0,
+    }.get(str(el.tag), 0.0)
     if el.tag in ("html", "body"):
         return score
     words = tokens(el)
@@ -209,14 +245,21 @@ def _with_siblings(top: Element, top_score: float, scores: dict[Element, float])
     for sibling in parent:
         if not isinstance(sibling.tag, str):
             continue
-        if sibling is top or (sibling in scores and scores[sibling] * (1 - _density(sibling)) >= threshold
-                              and sibling.tag not in ("ul", "ol")) or (
-                sibling.tag not in ("ul", "ol", "p") and _holds_prose(sibling)):
+        if (
+            sibling is top
+            or (
+                sibling in scores
+                and scores[sibling] * (1 - _density(sibling)) >= threshold
+                and sibling.tag not in ("ul", "ol")
+            )
+            or (sibling.tag not in ("ul", "ol", "p") and _holds_prose(sibling))
+        ):
             parts.append(sibling)
         elif sibling.tag == "p":
             text = text_of(sibling)
             if (len(text) > 80 and _density(sibling) < 0.25) or (
-                    0 < len(text) <= 80 and _density(sibling) == 0 and re.search(r"[.!؟?]$", text)):
+                0 < len(text) <= 80 and _density(sibling) == 0 and re.search(r"[.!؟?]$", text)
+            ):
                 parts.append(sibling)
     return parts
 

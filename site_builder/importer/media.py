@@ -24,12 +24,28 @@ from ..text import clean_line
 from .dom import Element, ancestors, squash, text_of, tokens
 from .page import split_credit
 
-_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-url", "data-srcset", "data-lazy",
-               "data-full-src", "data-hi-res-src", "data-large-src", "data-echo", "data-img-src")
-_NOT_PHOTO_RE = re.compile(r"logo|icon|avatar|sprite|emoji|pixel|spinner|placeholder|blank|loader|badge|"
-                           r"banner|ads?|advert\w*|author|profile|thumb-author|gravatar|flag|button|share|social")
-_PLACEHOLDER_RE = re.compile(r"(?:blank|grey|gray|spacer|placeholder|transparent|pixel|lazy|loading)\.(?:gif|png|jpg)|"
-                             r"^data:", re.IGNORECASE)
+_LAZY_ATTRS = (
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-url",
+    "data-srcset",
+    "data-lazy",
+    "data-full-src",
+    "data-hi-res-src",
+    "data-large-src",
+    "data-echo",
+    "data-img-src",
+)
+_NOT_PHOTO_RE = re.compile(
+    r"logo|icon|avatar|sprite|emoji|pixel|spinner|placeholder|blank|loader|badge|"
+    r"banner|ads?|advert\w*|author|profile|thumb-author|gravatar|flag|button|share|social"
+)
+_PLACEHOLDER_RE = re.compile(
+    r"(?:blank|grey|gray|spacer|placeholder|transparent|pixel|lazy|loading)\.(?:gif|png|jpg)|"
+    r"^data:",
+    re.IGNORECASE,
+)
 _PICTURE_BOX_RE = re.compile(r"image|img|photo|picture|pic|media|figure|thumb\w*")
 _CAPTION_TOKEN_RE = re.compile(r"caption\w*|legend|wp-caption-text|figcaption|image-text|photo-text|desc\w*")
 _CREDIT_TOKEN_RE = re.compile(r"credit\w*|copyright|source|photographer|byline|author|courtesy")
@@ -57,8 +73,9 @@ def pictures(root: Element, base: str) -> list[Picture]:
         if not url or _not_a_photo(img, url):
             continue
         caption, credit = _caption(img, captions)
-        found.append(Picture(img, url, clean_line(img.get("alt") or ""), caption, credit, _width(img),
-                             _real_src(img, "")))
+        found.append(
+            Picture(img, url, clean_line(img.get("alt") or ""), caption, credit, _width(img), _real_src(img, ""))
+        )
     for noscript in root.iter("noscript"):  # lazy pages keep the real <img> only here
         inner = (noscript.text or "").strip()
         if "<img" in inner and not any(p.element in noscript.iterdescendants() for p in found):
@@ -90,12 +107,23 @@ def _microdata_pictures(root: Element, base: str, found: list[Picture]) -> list[
             continue
         if any(img in have and not 0 < _width(img) < 100 for img in box.iter("img")):
             continue
-        url = next((m.get("content") or m.get("href") or "" for m in box.iter("meta", "link")
-                    if m.get("itemprop") in ("contentUrl", "url")), "").strip()
+        url = next(
+            (
+                m.get("content") or m.get("href") or ""
+                for m in box.iter("meta", "link")
+                if m.get("itemprop") in ("contentUrl", "url")
+            ),
+            "",
+        ).strip()
         if not url or box.getparent() is None:
             continue
-        img = box.makeelement("img", {"src": url, "width": next(
-            (m.get("content") or "" for m in box.iter("meta") if m.get("itemprop") == "width"), "")})
+        img = box.makeelement(
+            "img",
+            {
+                "src": url,
+                "width": next((m.get("content") or "" for m in box.iter("meta") if m.get("itemprop") == "width"), ""),
+            },
+        )
         box.insert(0, img)
         full = urljoin(base, url) if base else url
         if _not_a_photo(img, full):
@@ -110,9 +138,14 @@ def _document_order(root: Element) -> Callable[[Picture], int]:
     return lambda picture: order.get(picture.element, -1)
 
 
-def lead_and_figures(found: list[Picture], og_image: str, headline: Element | None,
-                     parts: tuple[Element, ...], base: str,
-                     before_cut: Mapping[Element, int] | None = None) -> list[Picture]:
+def lead_and_figures(
+    found: list[Picture],
+    og_image: str,
+    headline: Element | None,
+    parts: tuple[Element, ...],
+    base: str,
+    before_cut: Mapping[Element, int] | None = None,
+) -> list[Picture]:
     """The lead picture first, then the figures inside the article, each once."""
     inside = [p for p in found if _within(p.element, parts)]
     og = urljoin(base, og_image) if og_image else ""
@@ -123,8 +156,11 @@ def lead_and_figures(found: list[Picture], og_image: str, headline: Element | No
         lead = Picture(lxml_html.Element("img"), og, "", "", "", 0)
     ordered = [lead] if lead else []
     for picture in inside:
-        if picture is not lead and (picture.element is not lead.element if lead else True) and not (
-                lead is not None and lead is not inside[0] and _same_picture(picture.url, lead.url)):
+        if (
+            picture is not lead
+            and (picture.element is not lead.element if lead else True)
+            and not (lead is not None and lead is not inside[0] and _same_picture(picture.url, lead.url))
+        ):
             ordered.append(picture)
     return ordered
 
@@ -144,8 +180,12 @@ def caption_texts(found: list[Picture]) -> set[str]:
 
 
 def _real_src(img: Element, base: str) -> str:
-    candidates = [_largest(img.get("data-srcset") or ""), *(img.get(a) or "" for a in _LAZY_ATTRS),
-                  _largest(img.get("srcset") or ""), img.get("src") or ""]
+    candidates = [
+        _largest(img.get("data-srcset") or ""),
+        *(img.get(a) or "" for a in _LAZY_ATTRS),
+        _largest(img.get("srcset") or ""),
+        img.get("src") or "",
+    ]
     parent = img.getparent()
     if parent is not None and parent.tag == "picture":
         for source in parent.iter("source"):
@@ -192,8 +232,10 @@ def _not_a_photo(img: Element, url: str) -> bool:
     return _NOT_A_PHOTO_NAME_RE.search(name) is not None
 
 
-_NOT_A_PHOTO_NAME_RE = re.compile(r"logo|icon|avatar|sprite|pixel|spacer|preload|loading|spinner|placeholder|blank\.|"
-                                  r"transparent")
+_NOT_A_PHOTO_NAME_RE = re.compile(
+    r"logo|icon|avatar|sprite|pixel|spacer|preload|loading|spinner|placeholder|blank\.|"
+    r"transparent"
+)
 
 
 def _width(img: Element) -> int:
@@ -235,11 +277,25 @@ def _caption(img: Element, captions: list[tuple[Element, frozenset[Element]]] | 
         caption_el = _picture_box(img)
     if caption_el is None:
         return "", ""
-    credit_el = next((c for c in caption_el.iter() if c is not caption_el and isinstance(c.tag, str)
-                      and any(_CREDIT_TOKEN_RE.fullmatch(t) for t in tokens(c))), None)
+    credit_el = next(
+        (
+            c
+            for c in caption_el.iter()
+            if c is not caption_el and isinstance(c.tag, str) and any(_CREDIT_TOKEN_RE.fullmatch(t) for t in tokens(c))
+        ),
+        None,
+    )
     if credit_el is None and box is not None:
-        credit_el = next((c for c in box.iter() if isinstance(c.tag, str) and c is not caption_el
-                          and any(_CREDIT_TOKEN_RE.fullmatch(t) for t in tokens(c))), None)
+        credit_el = next(
+            (
+                c
+                for c in box.iter()
+                if isinstance(c.tag, str)
+                and c is not caption_el
+                and any(_CREDIT_TOKEN_RE.fullmatch(t) for t in tokens(c))
+            ),
+            None,
+        )
     if credit_el is not None:
         credit = clean_line(text_of(credit_el))
         caption = clean_line(text_of(caption_el).replace(text_of(credit_el), ""))
@@ -251,13 +307,22 @@ def caption_index(root: Element) -> list[tuple[Element, frozenset[Element]]]:
     """Elements whose class names a caption, in page order, each with the elements up to
     six levels above it (an image's holder three levels up is among them, or not)."""
     named = root.xpath(_CAPTION_XPATH)  # a coarse filter in C; the words are checked below
-    return [(el, frozenset(list(ancestors(el))[:6])) for el in named
-            if any(_CAPTION_TOKEN_RE.fullmatch(t) for t in tokens(el))]
+    return [
+        (el, frozenset(list(ancestors(el))[:6]))
+        for el in named
+        if any(_CAPTION_TOKEN_RE.fullmatch(t) for t in tokens(el))
+    ]
 
 
-_CAPTION_XPATH = "//*[" + " or ".join(
-    f"contains(translate(@{attr}, 'ACDEGILNOPT', 'acdegilnopt'), '{word}')"
-    for attr in ("class", "id") for word in ("caption", "legend", "desc", "image-text", "photo-text")) + "]"
+_CAPTION_XPATH = (
+    "//*["
+    + " or ".join(
+        f"contains(translate(@{attr}, 'ACDEGILNOPT', 'acdegilnopt'), '{word}')"
+        for attr in ("class", "id")
+        for word in ("caption", "legend", "desc", "image-text", "photo-text")
+    )
+    + "]"
+)
 
 
 def _picture_box(img: Element) -> Element | None:
@@ -289,8 +354,12 @@ def _marked(found: list[Picture]) -> Picture | None:
     return None
 
 
-def _near_headline(found: list[Picture], headline: Element | None, parts: tuple[Element, ...],
-                   before_cut: Mapping[Element, int] | None = None) -> Picture | None:
+def _near_headline(
+    found: list[Picture],
+    headline: Element | None,
+    parts: tuple[Element, ...],
+    before_cut: Mapping[Element, int] | None = None,
+) -> Picture | None:
     """The first photo after the headline and before the article's text starts (give or
     take), wide enough to lead or of unknown width: first among those still on the page,
     then among those whose box the chrome cut took (a photo in a «foto_player» box)."""
@@ -315,8 +384,9 @@ def _teaser(img: Element) -> bool:
 _IMAGE_FILE_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
 
 
-def _first_in_window(found: list[Picture], headline: Element, parts: tuple[Element, ...],
-                     order: Mapping[Element, int]) -> Picture | None:
+def _first_in_window(
+    found: list[Picture], headline: Element, parts: tuple[Element, ...], order: Mapping[Element, int]
+) -> Picture | None:
     start = order.get(headline, 0)
     text_start = min((order.get(p, start) for p in parts), default=start)
     window_end = text_start + 400
@@ -349,6 +419,7 @@ _ID_RE = re.compile(r"(?<![0-9a-f])(?:\d{8,}|[0-9a-f]{16,})(?![0-9a-f])")
 
 
 # --- the mirror's copies --------------------------------------------------------------------------------
+
 
 def local_file(src: str, base: str | None, page_file: Path | None, mirror_root: Path | None) -> Path | None:
     """The mirror's copy of an image: `root/<host>/<path>` or beside the page; never outside root."""

@@ -29,11 +29,14 @@ from .page import FoundDate
 _ARTICLE_TYPE_RE = re.compile(r"Article$|^BlogPosting$|^Report$|^Reportage")
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ", " / ", ": ")
 _HTTRACK_RE = re.compile(r"Mirrored from (\S+) by HTTrack")
-_AUTHOR_PREFIX_RE = re.compile(r"^(?:by|par|por|von|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تقرير|حرره|حررت|المحرر)\s*[:：]?\s+",
-                               re.IGNORECASE)
+_AUTHOR_PREFIX_RE = re.compile(
+    r"^(?:by|par|por|von|بقلم|كتب|كتبت|كتبه|إعداد|اعداد|تقرير|حرره|حررت|المحرر)\s*[:：]?\s+", re.IGNORECASE
+)
 _AUTHOR_TOKEN_RE = re.compile(r"author\w*|byline\w*|writer|reporter|kateb|katib")
-_HOME_WORDS = frozenset(fold(w) for w in ("الرئيسية", "الصفحة الرئيسية", "home", "accueil", "inicio", "startseite",
-                                           "news", "اخبار", "الأخبار"))
+_HOME_WORDS = frozenset(
+    fold(w)
+    for w in ("الرئيسية", "الصفحة الرئيسية", "home", "accueil", "inicio", "startseite", "news", "اخبار", "الأخبار")
+)
 
 
 @dataclass
@@ -61,8 +64,11 @@ class Metadata:
         return frozenset(t for item in self.ld for t in _ld_types(item))
 
     def declared_article(self) -> bool:
-        return (self.first("og:type").lower() == "article" or any(_ARTICLE_TYPE_RE.search(t) for t in self.ld_types)
-                or bool(self.first("article:published_time")))
+        return (
+            self.first("og:type").lower() == "article"
+            or any(_ARTICLE_TYPE_RE.search(t) for t in self.ld_types)
+            or bool(self.first("article:published_time"))
+        )
 
     def ld_values(self, key: str) -> Iterator[Any]:
         """`key` of the article objects first, then of the others."""
@@ -131,6 +137,7 @@ def _text(value: Any) -> str:
 
 # --- address -------------------------------------------------------------------------------------------
 
+
 def _page_url(root: Element, meta: Metadata) -> str:
     candidates = [link.get("href") or "" for link in root.iter("link") if "canonical" in (link.get("rel") or "")]
     candidates += [meta.first("og:url")]
@@ -140,8 +147,14 @@ def _page_url(root: Element, meta: Metadata) -> str:
         if match:
             note = match.group(1)
             candidates.append(note if "://" in note else "http://" + note)
-    return next((u.strip() for u in candidates if urlsplit(u.strip()).scheme in ("http", "https")
-                 and urlsplit(u.strip()).netloc), "")
+    return next(
+        (
+            u.strip()
+            for u in candidates
+            if urlsplit(u.strip()).scheme in ("http", "https") and urlsplit(u.strip()).netloc
+        ),
+        "",
+    )
 
 
 def base_url(root: Element, page_url: str, mirror_url: str) -> str:
@@ -159,12 +172,16 @@ def base_url(root: Element, page_url: str, mirror_url: str) -> str:
 
 # --- title ---------------------------------------------------------------------------------------------
 
+
 def title(meta: Metadata, site_name: str, host: str = "") -> tuple[str, str]:
     """The headline, and the <title> as written (for learning the site's suffix)."""
     names = _host_names(host)
     raw_title = next((squash(t.text_content()) for t in meta.root.iter("title") if not _in_svg(t)), "")
-    stated = [meta.first("og:title", "twitter:title"), _text(next(meta.ld_values("headline"), "")),
-              meta.first("title", "dc.title", "sailthru.title", "parsely-title")]
+    stated = [
+        meta.first("og:title", "twitter:title"),
+        _text(next(meta.ld_values("headline"), "")),
+        meta.first("title", "dc.title", "sailthru.title", "parsely-title"),
+    ]
     stated = [clean_line(s) for s in stated if clean_line(s)]
     references = [*stated, clean_line(raw_title)]
     marked = [clean_line(text_of(h)) for h in meta.root.iter("h1") if h.get("itemprop") == "headline"]
@@ -250,8 +267,14 @@ def _cut_once(text: str, names: set[str]) -> str:
             return tail.strip()
     for sep in (" | ", " - ", " – ", " — "):
         head, found, tail = text.rpartition(sep)
-        if (found and head and len(tail.split()) <= 4 and len(head.split()) >= 3 * len(tail.split()) and \
-                len(head.split()) >= 4 and sep in (" | ", " — ")) or (found and fold(tail) in names):
+        if (
+            found
+            and head
+            and len(tail.split()) <= 4
+            and len(head.split()) >= 3 * len(tail.split())
+            and len(head.split()) >= 4
+            and sep in (" | ", " — ")
+        ) or (found and fold(tail) in names):
             return head.strip()
     words = text.split(" ")
     for size in range(1, 5):
@@ -261,8 +284,12 @@ def _cut_once(text: str, names: set[str]) -> str:
 
 
 def _is_host_like(part: str) -> bool:
-    return re.fullmatch(r"(?:www\.)?[\w-]+\.(?:com|net|org|ae|sa|eg|ma|dz|tn|lb|jo|qa|kw|info|news|co\.uk|tv)",
-                        part.strip().lower()) is not None
+    return (
+        re.fullmatch(
+            r"(?:www\.)?[\w-]+\.(?:com|net|org|ae|sa|eg|ma|dz|tn|lb|jo|qa|kw|info|news|co\.uk|tv)", part.strip().lower()
+        )
+        is not None
+    )
 
 
 def site_name(meta: Metadata) -> str:
@@ -276,11 +303,16 @@ def site_name(meta: Metadata) -> str:
 
 # --- summary, dates, people, tags, category -------------------------------------------------------------
 
+
 def summary(meta: Metadata, site: str, host: str = "") -> str:
     """The page's description, without the site's name after it («… - VnExpress»)."""
     names = _host_names(host)
-    for value in (meta.first("description"), meta.first("og:description"), meta.first("twitter:description"),
-                  _text(next(meta.ld_values("description"), ""))):
+    for value in (
+        meta.first("description"),
+        meta.first("og:description"),
+        meta.first("twitter:description"),
+        _text(next(meta.ld_values("description"), "")),
+    ):
         text = strip_suffix(html.unescape(html.unescape(value)).replace("\xa0", " "), site, names)
         if text and len(text) > 10:
             return text
@@ -291,9 +323,24 @@ def published(meta: Metadata, headline: Element | None) -> FoundDate | None:
     """Meta tags, JSON-LD, <time>/itemprop ("meta"); a dateline near the headline ("text");
     the URL ("url"). A machine date in UTC yields to the dateline's day beside it: the
     archive dates an article by the site's own calendar."""
-    stated = [meta.first("article:published_time", "datepublished", "pubdate", "publishdate", "publish-date",
-                         "og:published_time", "article.published", "dc.date.issued", "dcterms.created",
-                         "sailthru.date", "parsely-pub-date", "date", "dc.date", "original-publish-date")]
+    stated = [
+        meta.first(
+            "article:published_time",
+            "datepublished",
+            "pubdate",
+            "publishdate",
+            "publish-date",
+            "og:published_time",
+            "article.published",
+            "dc.date.issued",
+            "dcterms.created",
+            "sailthru.date",
+            "parsely-pub-date",
+            "date",
+            "dc.date",
+            "original-publish-date",
+        )
+    ]
     stated += [_text(v) for v in meta.ld_values("datePublished")]
     stated += _marked_times(meta.root, "datePublished")
     stated += [meta.first("article:modified_time", "og:updated_time", "datemodified")]
@@ -303,8 +350,12 @@ def published(meta: Metadata, headline: Element | None) -> FoundDate | None:
     for _ in range(2):  # the dateline may stand just before the headline in its box
         near = near.getparent() if near is not None and near.getparent() is not None else near
     line = _datelines(near if near is not None else meta.root)
-    if isinstance(day, dt.datetime) and line is not None and day.utcoffset() == dt.timedelta(0) \
-            and abs((day.date() - line).days) == 1:
+    if (
+        isinstance(day, dt.datetime)
+        and line is not None
+        and day.utcoffset() == dt.timedelta(0)
+        and abs((day.date() - line).days) == 1
+    ):
         return FoundDate(line, "text")
     if day is not None:
         return FoundDate(day, "meta")
@@ -325,8 +376,9 @@ def _title_date(root: Element) -> dt.date | None:
 
 
 def updated(meta: Metadata) -> dt.date | dt.datetime | None:
-    stated = [meta.first("article:modified_time", "og:updated_time", "datemodified", "last-modified",
-                         "dcterms.modified")]
+    stated = [
+        meta.first("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
+    ]
     stated += [_text(v) for v in meta.ld_values("dateModified")]
     stated += _marked_times(meta.root, "dateModified")
     return next((d for d in map(parse_stated, filter(None, stated)) if d is not None), None)
@@ -377,8 +429,15 @@ def authors(meta: Metadata, site: str) -> list[str]:
     for value in meta.ld_values("author"):
         for item in value if isinstance(value, list) else [value]:
             names.append(_text(item))
-    names += [v for v in meta.values("author") + meta.values("article:author") + meta.values("byl")
-              + meta.values("dc.creator") + meta.values("parsely-author") + meta.values("sailthru.author")]
+    names += [
+        v
+        for v in meta.values("author")
+        + meta.values("article:author")
+        + meta.values("byl")
+        + meta.values("dc.creator")
+        + meta.values("parsely-author")
+        + meta.values("sailthru.author")
+    ]
     if not any(_usable_author(n, site) for n in names):
         names += _bylines(meta.root)
     cleaned: list[str] = []
@@ -406,9 +465,14 @@ def _bylines(root: Element) -> list[str]:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.get("rel") == "author" or el.get("itemprop") == "author" or (
+        if (
+            el.get("rel") == "author"
+            or el.get("itemprop") == "author"
+            or (
                 el.tag in ("span", "div", "p", "a", "address")
-                and any(_AUTHOR_TOKEN_RE.fullmatch(t) for t in tokens(el))):
+                and any(_AUTHOR_TOKEN_RE.fullmatch(t) for t in tokens(el))
+            )
+        ):
             name_el = next((c for c in el.iter() if c.get("itemprop") == "name"), el)
             text = clean_line(text_of(name_el))
             if text and len(text.split()) <= 7:
@@ -431,8 +495,10 @@ def tags(meta: Metadata, category: str) -> list[str]:
     return found[:20]
 
 
-_LEAD_TOKEN_RE = re.compile(r"lead|lede|standfirst|excerpt|intro|dek|deck|strapline|subtitle|summary|teaser|sapo|"
-                            r"chapeau|chapo|description|bajada|entradilla")
+_LEAD_TOKEN_RE = re.compile(
+    r"lead|lede|standfirst|excerpt|intro|dek|deck|strapline|subtitle|summary|teaser|sapo|"
+    r"chapeau|chapo|description|bajada|entradilla"
+)
 _CATEGORY_LABELS = ("التصنيف", "القسم")
 _CATEGORY_LABEL_RE = re.compile(r"^\s*(?:التصنيف|القسم|التصنيفات)\s*[:：]\s*(?P<name>.+)$")
 _CATEGORY_TOKEN_RE = re.compile(r"categor\w*|section|kicker|rubri\w*|eyebrow")
@@ -441,8 +507,12 @@ _CATEGORY_TOKEN_RE = re.compile(r"categor\w*|section|kicker|rubri\w*|eyebrow")
 def lead_element(body: Element) -> Element | None:
     """A standfirst the page marks by class («lead», «standfirst», «excerpt»), a leaf of text."""
     for el in body.iter("p", "div", "h2", "h3", "span", "strong"):
-        if any(_LEAD_TOKEN_RE.fullmatch(t) for t in tokens(el)) and el.find(".//p") is None \
-                and el.find(".//div") is None and 20 <= len(text_of(el)) <= 600:
+        if (
+            any(_LEAD_TOKEN_RE.fullmatch(t) for t in tokens(el))
+            and el.find(".//p") is None
+            and el.find(".//div") is None
+            and 20 <= len(text_of(el)) <= 600
+        ):
             return el
     return None
 

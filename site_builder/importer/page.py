@@ -22,9 +22,30 @@ CATEGORY_RE = re.compile(r"^\s*التصنيف\s*[:：]\s*(?P<name>.+)$")
 RELATED_HEADINGS = ("اخبار ذات صله", "اخبار متعلقه", "مواضيع ذات صله", "اقرا ايضا")
 SITE_NAME = "خَبَرَيْن"
 # The mirrored site's menu: category names, also how related cards name their category.
-MENU = ("الرئيسية", "أخبار", "سياسة", "أعمال", "رياضة", "العالم", "تكنولوجيا", "اقتصاد",
-        "صحة", "تسلية", "ثقافة", "فن", "منوعات", "علوم", "سيارات", "سفر", "رأي", "مقالات",
-        "فيديو", "صور", "الشرق الأوسط", "آراء")
+MENU = (
+    "الرئيسية",
+    "أخبار",
+    "سياسة",
+    "أعمال",
+    "رياضة",
+    "العالم",
+    "تكنولوجيا",
+    "اقتصاد",
+    "صحة",
+    "تسلية",
+    "ثقافة",
+    "فن",
+    "منوعات",
+    "علوم",
+    "سيارات",
+    "سفر",
+    "رأي",
+    "مقالات",
+    "فيديو",
+    "صور",
+    "الشرق الأوسط",
+    "آراء",
+)
 
 # Agencies that appear as a whole credit with no photographer («Getty Images»).
 _AGENCY_RE = re.compile(
@@ -33,10 +54,44 @@ _AGENCY_RE = re.compile(
     re.IGNORECASE,
 )
 # News agencies whose name alone, in brackets or after a dash, signs off a story: «--(بترا)», «(رويترز)».
-SIGN_OFF_AGENCIES = ("رويترز", "فرانس برس", "أ ف ب", "ا ف ب", "أ.ف.ب", "أسوشيتد برس", "اسوشيتد برس", "الأناضول",
-                     "بترا", "واس", "وام", "قنا", "كونا", "سانا", "وفا", "أ ش أ", "أ.ش.أ", "د ب أ", "د.ب.أ", "شينخوا",
-                     "سبوتنيك", "ومع", "بنا", "العمانية", "المركزية", "الوكالات", "وكالات", "reuters", "afp", "ap",
-                     "dpa", "xinhua", "anadolu", "ansa", "efe", "upi")
+SIGN_OFF_AGENCIES = (
+    "رويترز",
+    "فرانس برس",
+    "أ ف ب",
+    "ا ف ب",
+    "أ.ف.ب",
+    "أسوشيتد برس",
+    "اسوشيتد برس",
+    "الأناضول",
+    "بترا",
+    "واس",
+    "وام",
+    "قنا",
+    "كونا",
+    "سانا",
+    "وفا",
+    "أ ش أ",
+    "أ.ش.أ",
+    "د ب أ",
+    "د.ب.أ",
+    "شينخوا",
+    "سبوتنيك",
+    "ومع",
+    "بنا",
+    "العمانية",
+    "المركزية",
+    "الوكالات",
+    "وكالات",
+    "reuters",
+    "afp",
+    "ap",
+    "dpa",
+    "xinhua",
+    "anadolu",
+    "ansa",
+    "efe",
+    "upi",
+)
 _SIGN_OFF_NAMES = "|".join(map(re.escape, SIGN_OFF_AGENCIES))
 _SIGN_OFF_RE = re.compile(rf"^[\s\-–—(\[]*(?:{_SIGN_OFF_NAMES})[\s)\]\-–—.]*$", re.IGNORECASE)
 
@@ -128,7 +183,7 @@ def split_credit(caption: str) -> tuple[str, str]:
     caption = clean_line(caption)
     ends = list(_SENTENCE_END_RE.finditer(caption))
     if ends:
-        head, tail = caption[: ends[-1].end()], caption[ends[-1].end():].strip()
+        head, tail = caption[: ends[-1].end()], caption[ends[-1].end() :].strip()
         if tail and _looks_like_credit(tail):
             return head.strip(), tail
     match = re.search(r"(?:^|\s)(\S+\s+\S+/\S+(?:\s+\S+)?)$", caption)

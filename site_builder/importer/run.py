@@ -31,13 +31,36 @@ from .validate import check_importable
 from .write import body_markdown, edited_by_hand, render_file
 
 # Files a mirror holds beside its pages that are never article pages.
-ASSET_SUFFIXES = frozenset((
-    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".ico", ".bmp", ".css", ".js", ".mjs",
-    ".map", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp4", ".webm", ".mp3", ".ogg",
-    ".pdf", ".zip", ".gz",
-))
-_SOURCE_RE = re.compile(r"^source:\n  path: (?P<path>.+)\n  format: .*\n  sha256: (?P<sha>[0-9a-f]{64})$",
-                        re.MULTILINE)
+ASSET_SUFFIXES = frozenset(
+    (
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".webp",
+        ".avif",
+        ".svg",
+        ".ico",
+        ".bmp",
+        ".css",
+        ".js",
+        ".mjs",
+        ".map",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+        ".eot",
+        ".mp4",
+        ".webm",
+        ".mp3",
+        ".ogg",
+        ".pdf",
+        ".zip",
+        ".gz",
+    )
+)
+_SOURCE_RE = re.compile(r"^source:\n  path: (?P<path>.+)\n  format: .*\n  sha256: (?P<sha>[0-9a-f]{64})$", re.MULTILINE)
 
 Progress = Callable[[int, int], None]
 
@@ -138,8 +161,15 @@ def _sources(args: list[Path], report: ImportReport) -> list[SourceFile]:
     return found
 
 
-def _settle(read: Read, options: ImportOptions, existing: ExistingFiles, taken: set[str],
-            knowledge: sitewide.SiteKnowledge, report: ImportReport, writer: BatchedWrites) -> str:
+def _settle(
+    read: Read,
+    options: ImportOptions,
+    existing: ExistingFiles,
+    taken: set[str],
+    knowledge: sitewide.SiteKnowledge,
+    report: ImportReport,
+    writer: BatchedWrites,
+) -> str:
     """What becomes of one read page: skipped, failed, unchanged, or written."""
     if read.error is not None:
         report.problems.append(read.error)
@@ -199,8 +229,17 @@ def _yaml_scalar(raw: str) -> str:
     return str(value)
 
 
-def _import_one(source: SourceFile, parsed: ParsedPage, fmt: str, sha: str, options: ImportOptions,
-                existing: ExistingFiles, taken: set[str], report: ImportReport, writer: BatchedWrites) -> str:
+def _import_one(
+    source: SourceFile,
+    parsed: ParsedPage,
+    fmt: str,
+    sha: str,
+    options: ImportOptions,
+    existing: ExistingFiles,
+    taken: set[str],
+    report: ImportReport,
+    writer: BatchedWrites,
+) -> str:
     for message in parsed.warnings:
         report.problems.append(Problem("warning", message))
     target = existing.find(source.key, sha)
@@ -211,9 +250,16 @@ def _import_one(source: SourceFile, parsed: ParsedPage, fmt: str, sha: str, opti
         report.problems.append(Problem("warning", note, str(source.path)))
     images = _place_images(parsed, options.out, slug, writer)
     article = Article(
-        title=parsed.title, slug=slug, date=date.value, date_source=date.source,
-        category=parsed.category, summary=parsed.summary, body=body_markdown(parsed.blocks),
-        images=images, see_also=parsed.see_also, related=parsed.related,
+        title=parsed.title,
+        slug=slug,
+        date=date.value,
+        date_source=date.source,
+        category=parsed.category,
+        summary=parsed.summary,
+        body=body_markdown(parsed.blocks),
+        images=images,
+        see_also=parsed.see_also,
+        related=parsed.related,
         source=Source(source.key, fmt, sha, parsed.url),
         extra=_extra(parsed),
     )
@@ -311,8 +357,7 @@ def _place_images(parsed: ParsedPage, out: Path, slug: str, writer: BatchedWrite
     return tuple(placed)
 
 
-def _write(article: Article, text: str, path: Path, force: bool, report: ImportReport,
-           writer: BatchedWrites) -> str:
+def _write(article: Article, text: str, path: Path, force: bool, report: ImportReport, writer: BatchedWrites) -> str:
     if not path.exists():
         writer.write(path, text)
         return "imported"
@@ -322,8 +367,9 @@ def _write(article: Article, text: str, path: Path, force: bool, report: ImportR
     if edited_by_hand(old) and not force:
         if _same_source(old, article):
             return "unchanged"
-        report.problems.append(Problem(
-            "warning", "edited by hand since its import; not overwritten (use --force)", str(path)))
+        report.problems.append(
+            Problem("warning", "edited by hand since its import; not overwritten (use --force)", str(path))
+        )
         return "skipped"
     writer.write(path, text)
     return "updated"

@@ -51,9 +51,14 @@ class ImportState:
             self.entries[read.source.key] = Known(read.sha, read.skip, read.traits)
 
     def save(self, folder: Path) -> None:
-        sources = {key: {"sha": k.sha, "skip": k.skip,
-                         "traits": [k.traits.host, list(k.traits.blocks), k.traits.title_raw] if k.traits else None}
-                   for key, k in sorted(self.entries.items())}
+        sources = {
+            key: {
+                "sha": k.sha,
+                "skip": k.skip,
+                "traits": [k.traits.host, list(k.traits.blocks), k.traits.title_raw] if k.traits else None,
+            }
+            for key, k in sorted(self.entries.items())
+        }
         if folder.is_dir() or sources:
             write_atomic(folder / FILE, json.dumps({"version": VERSION, "sources": sources}, ensure_ascii=False))
 

@@ -86,8 +86,7 @@ def parse(text: str, path: str = "") -> ParsedPage:
     if not any(isinstance(b, Paragraph) for b in blocks):
         raise SiteError("no body text", path, (rest[0].number if rest else lines[-1].number))
     related = _related(related_lines, set(menu) | set(MENU) | {category})
-    return ParsedPage(title, summary, category, tuple(blocks), tuple(images), tuple(related),
-                      date, tuple(warnings))
+    return ParsedPage(title, summary, category, tuple(blocks), tuple(images), tuple(related), date, tuple(warnings))
 
 
 def _lines(text: str) -> list[Line]:
@@ -107,8 +106,9 @@ def _drop_logo(lines: list[Line]) -> tuple[str, list[Line]]:
     return SITE_NAME, lines
 
 
-def _take_dateline(lines: list[Line], found: FoundDate | None,
-                   tail: list[Line] | None = None) -> tuple[list[Line], FoundDate | None]:
+def _take_dateline(
+    lines: list[Line], found: FoundDate | None, tail: list[Line] | None = None
+) -> tuple[list[Line], FoundDate | None]:
     """Remove the first line that is only a date, and keep it as the page's date."""
     kept = []
     for line in lines:
@@ -162,7 +162,7 @@ def menu_names(line: str) -> list[str]:
 def _split_related(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     for i, line in enumerate(lines):
         if is_related_heading(line.text):
-            return lines[:i], lines[i + 1:]
+            return lines[:i], lines[i + 1 :]
     return lines, []
 
 
@@ -211,8 +211,9 @@ def _card(lines: list[str], category: str) -> RelatedItem:
         alt, title, summary = "", lines[0], lines[1]
     else:
         alt, title, summary = "", lines[0], ""
-    return RelatedItem(title=clean_line(title), summary=clean_line(summary),
-                       category=category, image_alt=clean_line(alt))
+    return RelatedItem(
+        title=clean_line(title), summary=clean_line(summary), category=category, image_alt=clean_line(alt)
+    )
 
 
 def _where(path: str, line: Line) -> str:

@@ -27,15 +27,66 @@ from .write import escape_block_start, escape_inline
 
 SEE_ALSO_ATTR = "data-sb-see-also"
 EMBED_ATTR = "data-sb-embed"
-_CONTAINERS = frozenset(("div", "section", "article", "main", "center", "span", "font", "body", "html", "details",
-                         "summary", "header", "footer", "aside", "form", "fieldset", "address", "tbody", "thead",
-                         "tfoot", "tr", "hgroup", "picture"))
-_SKIP = frozenset(("figure", "figcaption", "img", "picture", "hr", "h1", "noscript", "script", "style", "svg",
-                   "video", "audio", "iframe", "button", "input", "select", "textarea", "map", "object"))
+_CONTAINERS = frozenset(
+    (
+        "div",
+        "section",
+        "article",
+        "main",
+        "center",
+        "span",
+        "font",
+        "body",
+        "html",
+        "details",
+        "summary",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "fieldset",
+        "address",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "hgroup",
+        "picture",
+    )
+)
+_SKIP = frozenset(
+    (
+        "figure",
+        "figcaption",
+        "img",
+        "picture",
+        "hr",
+        "h1",
+        "noscript",
+        "script",
+        "style",
+        "svg",
+        "video",
+        "audio",
+        "iframe",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "map",
+        "object",
+    )
+)
 _INLINE_MAX_DEPTH = 40
 _SAFE_SCHEMES = ("http", "https", "mailto")
-_EMBED_CLASSES = {"twitter-tweet": "X", "twitter-video": "X", "instagram-media": "Instagram",
-                  "tiktok-embed": "TikTok", "fb-post": "Facebook", "fb-video": "Facebook"}
+_EMBED_CLASSES = {
+    "twitter-tweet": "X",
+    "twitter-video": "X",
+    "instagram-media": "Instagram",
+    "tiktok-embed": "TikTok",
+    "fb-post": "Facebook",
+    "fb-video": "Facebook",
+}
 
 
 def embed_url(url: str) -> str:
@@ -264,7 +315,7 @@ class Converter:
         if not url or not text.strip():
             return inner
         label = _join_markdown([p for p in inner if p[0] not in ("\n", "\n\n")]).strip()
-        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
         return [(lead, lead), (f"[{label}]({_link_target(url)})", text.strip()), (trail, trail)]
 
     def _absolute(self, href: str) -> str:
@@ -296,7 +347,7 @@ def _wrap(inner: list[tuple[str, str]], marker: str) -> list[tuple[str, str]]:
     if not text.strip() or any(m in ("\n", "\n\n") for m, _ in inner):
         return inner
     markdown = "".join(m for m, _ in inner)
-    lead, trail = markdown[: len(markdown) - len(markdown.lstrip())], markdown[len(markdown.rstrip()):]
+    lead, trail = markdown[: len(markdown) - len(markdown.lstrip())], markdown[len(markdown.rstrip()) :]
     core = markdown.strip()
     if core.startswith("*") or core.endswith("*"):
         return inner
@@ -343,16 +394,41 @@ def _is_block(el: Element) -> bool:
     tag = el.tag
     if tag in ("p", "ul", "ol", "table", "blockquote", "pre", "dl", "li", "hr", "figure", "iframe", *HEADINGS):
         return True
-    if tag in ("div", "section", "article", "main", "center", "header", "footer", "aside", "details", "form",
-               "fieldset", "address", "dd", "dt", "tr", "td", "th", "tbody", "thead", "hgroup", "figcaption"):
+    if tag in (
+        "div",
+        "section",
+        "article",
+        "main",
+        "center",
+        "header",
+        "footer",
+        "aside",
+        "details",
+        "form",
+        "fieldset",
+        "address",
+        "dd",
+        "dt",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "thead",
+        "hgroup",
+        "figcaption",
+    ):
         return True
     return tag in _SKIP and tag not in ("img",)
 
 
 def _has_blocks(el: Element, deep: bool = False) -> bool:
     children = el.iter() if deep else iter(el)
-    return any(c is not el and isinstance(c.tag, str) and c.tag in (
-        "p", "div", "ul", "ol", "table", "blockquote", "pre", "section", "article", *HEADINGS) for c in children)
+    return any(
+        c is not el
+        and isinstance(c.tag, str)
+        and c.tag in ("p", "div", "ul", "ol", "table", "blockquote", "pre", "section", "article", *HEADINGS)
+        for c in children
+    )
 
 
 def _nearest_table(row: Element) -> Element | None:

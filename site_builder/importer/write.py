@@ -87,8 +87,7 @@ def front_matter(article: Article) -> dict[str, Any]:
         if key in article.extra:
             data[key] = article.extra[key]
     if article.source is not None:
-        data["source"] = {"path": article.source.path, "format": article.source.format,
-                          "sha256": article.source.sha256}
+        data["source"] = {"path": article.source.path, "format": article.source.format, "sha256": article.source.sha256}
         if article.source.url:
             data["source"]["url"] = article.source.url
         data["source"][_GUARD_KEY] = _ZERO
@@ -104,8 +103,14 @@ def _image(img: Any) -> dict[str, Any]:
 
 def render_file(article: Article) -> str:
     """The whole Markdown file, its guard digest filled in."""
-    matter = yaml.dump(front_matter(article), Dumper=_Dumper, allow_unicode=True,
-                       sort_keys=False, default_flow_style=False, width=10**9)
+    matter = yaml.dump(
+        front_matter(article),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=10**9,
+    )
     text = f"---\n{matter}---\n\n{article.body}"
     return _GUARD_RE.sub(lambda m: m.group(1) + _digest(text) + m.group(3), text, count=1)
 
@@ -115,7 +120,7 @@ def edited_by_hand(text: str) -> bool:
     match = _GUARD_RE.search(text)
     if match is None:
         return True
-    blank = text[: match.start(2)] + _ZERO + text[match.end(2):]
+    blank = text[: match.start(2)] + _ZERO + text[match.end(2) :]
     return _digest(blank) != match.group(2)
 
 
