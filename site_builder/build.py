@@ -38,7 +38,7 @@ from .errors import Problem, SiteError
 from .indexes import build_site
 from .model import Article, Site
 from .output import InPlaceOutput, StagedOutput, unchanged_file
-from .plan import PageSpec, plan
+from .plan import PageKind, PageSpec, plan
 from .render import Renderer, make_environment
 from .search import KeyMemo, Postings, SearchIndex, doc_keys
 from .urls import Urls, output_file
@@ -284,7 +284,7 @@ class _SearchWork:
         self.reusable = index is not None and state.search_signature == self.signature
         self.stale: set[str] | None = set()
         self.seconds = 0.0
-        rendered = sum(spec.kind == "article" for spec in todo)
+        rendered = sum(spec.kind is PageKind.ARTICLE for spec in todo)
         self.side = _KeysBesidePages(site, renderer) if index is None and rendered == len(site.order) else None
 
     def compute(self) -> None:
@@ -349,7 +349,7 @@ class _KeysBesidePages:
         self._next = 0
 
     def page(self, spec: PageSpec) -> None:
-        if spec.kind == "article":
+        if spec.kind is PageKind.ARTICLE:
             slug = spec.key[0]
             self.postings.add(self.ids[slug], *doc_keys(self.site, slug, self.renderer.body_of, self.memo))
 

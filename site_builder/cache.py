@@ -25,7 +25,7 @@ from typing import Any
 from . import __version__
 from .config import SiteConfig
 from .model import Article, Site
-from .plan import PageSpec
+from .plan import PageKind, PageSpec
 from .search import SearchIndex
 from .views import Figure
 
@@ -242,7 +242,7 @@ class Signer:
 
     def page(self, spec: PageSpec) -> str:
         parts = [self.base, spec.kind, spec.path, str(spec.page), str(spec.pages), *map(str, spec.key)]
-        if spec.kind == "article":
+        if spec.kind is PageKind.ARTICLE:
             slug = spec.key[0]
             parts.append(self.digests.get(slug, ""))
             parts += [

@@ -7,6 +7,7 @@ the incremental build can later decide per page whether it needs rendering.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from . import urls
 from .config import SiteConfig
@@ -16,6 +17,29 @@ from .text import fold
 SITEMAP_LIMIT = 50_000
 
 
+class PageKind(StrEnum):
+    """Every kind of output page: the plan makes them, the renderer has one function for
+    each, the report counts them. A string enum: signatures and messages read as before."""
+
+    ARTICLE = "article"
+    CATEGORY = "category"
+    MONTH = "month"
+    ARCHIVE = "archive"
+    HOME = "home"
+    NOT_FOUND = "not_found"
+    FEED = "feed"
+    CATEGORY_FEED = "category_feed"
+    ROBOTS = "robots"
+    SITEMAP = "sitemap"
+    SITEMAP_INDEX = "sitemap_index"
+    SEARCH = "search"
+
+    @property
+    def in_sitemap(self) -> bool:
+        """The HTML pages a sitemap lists (every one but the 404 and the search page)."""
+        return self in (PageKind.ARTICLE, PageKind.CATEGORY, PageKind.MONTH, PageKind.ARCHIVE, PageKind.HOME)
+
+
 @dataclass(frozen=True)
 class PageSpec:
     """One output file: its site-relative path, its kind, the key of what it shows, and
@@ -23,7 +47,7 @@ class PageSpec:
     its bytes are made from, besides templates and config."""
 
     path: str
-    kind: str
+    kind: PageKind
     key: tuple = ()
     page: int = 1
     pages: int = 1
@@ -38,7 +62,7 @@ def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
     """All pages, in a stable order: two builds of one site plan the same list."""
     neighbours = _neighbours(site)
     specs = [
-        PageSpec(urls.article(slug), "article", (slug,), deps=_article_deps(site, slug, neighbours))
+        PageSpec(urls.article(slug), PageKind.ARTICLE, (slug,), deps=_article_deps(site, slug, neighbours))
         for slug in site.order
     ]
     per = config.per_page
@@ -46,19 +70,26 @@ def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
         total = pages_needed(len(cat.articles), per)
         specs += [
             PageSpec(
-                urls.category(cat.slug, n), "category", (cat.slug,), n, total, cat.articles[(n - 1) * per : n * per]
+                urls.category(cat.slug, n),
+                PageKind.CATEGORY,
+                (cat.slug,),
+                n,
+                total,
+                cat.articles[(n - 1) * per : n * per],
             )
             for n in range(1, total + 1)
         ]
         specs.append(
-            PageSpec(urls.category_feed(cat.slug), "category_feed", (cat.slug,), deps=cat.articles[: config.feed_size])
+            PageSpec(
+                urls.category_feed(cat.slug), PageKind.CATEGORY_FEED, (cat.slug,), deps=cat.articles[: config.feed_size]
+            )
         )
     for month in site.months:
         total = pages_needed(len(month.articles), per)
         specs += [
             PageSpec(
                 urls.archive_month(month.year, month.month, n),
-                "month",
+                PageKind.MONTH,
                 (month.year, month.month),
                 n,
                 total,
@@ -71,24 +102,28 @@ def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
     )
     specs += [
         PageSpec(
-            urls.archive_index(), "archive", deps=tuple(f"?{m.year}-{m.month}:{len(m.articles)}" for m in site.months)
+            urls.archive_index(),
+            PageKind.ARCHIVE,
+            deps=tuple(f"?{m.year}-{m.month}:{len(m.articles)}" for m in site.months),
         ),
-        PageSpec("", "home", deps=home),
-        PageSpec("404.html", "not_found", deps=site.order[:4]),
-        PageSpec("feed.xml", "feed", deps=site.order[: config.feed_size]),
-        PageSpec("robots.txt", "robots"),
-        PageSpec("search/", "search"),
+        PageSpec("", PageKind.HOME, deps=home),
+        PageSpec("404.html", PageKind.NOT_FOUND, deps=site.order[:4]),
+        PageSpec("feed.xml", PageKind.FEED, deps=site.order[: config.feed_size]),
+        PageSpec("robots.txt", PageKind.ROBOTS),
+        PageSpec("search/", PageKind.SEARCH),
     ]
     listed = sitemap_paths(specs)
     parts = pages_needed(len(listed), SITEMAP_LIMIT)
     if parts == 1:
-        specs.append(PageSpec("sitemap.xml", "sitemap", (), 1, 1, (*site.order, *(f"?{p}" for p in listed))))
+        specs.append(PageSpec("sitemap.xml", PageKind.SITEMAP, (), 1, 1, (*site.order, *(f"?{p}" for p in listed))))
     else:
         for n in range(1, parts + 1):
             chunk = listed[(n - 1) * SITEMAP_LIMIT : n * SITEMAP_LIMIT]
             slugs = tuple(p[:-1] for p in chunk if p[:-1] in site.articles)
-            specs.append(PageSpec(f"sitemap-{n}.xml", "sitemap", (), n, parts, (*slugs, *(f"?{p}" for p in chunk))))
-        specs.append(PageSpec("sitemap.xml", "sitemap_index", (), 1, parts))
+            specs.append(
+                PageSpec(f"sitemap-{n}.xml", PageKind.SITEMAP, (), n, parts, (*slugs, *(f"?{p}" for p in chunk)))
+            )
+        specs.append(PageSpec("sitemap.xml", PageKind.SITEMAP_INDEX, (), 1, parts))
     return specs
 
 
@@ -114,4 +149,4 @@ def _article_deps(site: Site, slug: str, neighbours: dict[str, tuple[str, ...]])
 
 def sitemap_paths(specs: list[PageSpec]) -> list[str]:
     """The pages a sitemap lists: every HTML page but the 404."""
-    return [s.path for s in specs if s.kind in ("article", "category", "month", "archive", "home")]
+    return [s.path for s in specs if s.kind.in_sitemap]

@@ -20,7 +20,7 @@ from .content import read_body
 from .errors import Problem, SiteError
 from .markdown import BodyContext, make_parser, render_body
 from .model import Site
-from .plan import PageSpec, sitemap_paths
+from .plan import PageKind, PageSpec, sitemap_paths
 from .text import ARABIC_MONTHS
 from .views import Card, Link, Views, json_script
 
@@ -51,20 +51,21 @@ class Renderer:
         self.problems: dict[str, list[Problem]] = {}  # by article slug, found while rendering
         self._cards: dict[tuple[Card, str], Markup] = {}
         self._last_body: tuple[str | None, str] = (None, "")
-        self._kinds: dict[str, Callable[[PageSpec], bytes]] = {
-            "article": self._article,
-            "category": self._category,
-            "month": self._month,
-            "archive": self._archive,
-            "home": self._home,
-            "not_found": self._not_found,
-            "feed": self._feed,
-            "category_feed": self._category_feed,
-            "robots": self._robots,
-            "sitemap": self._sitemap,
-            "sitemap_index": self._sitemap_index,
-            "search": self._search,
+        self._kinds: dict[PageKind, Callable[[PageSpec], bytes]] = {
+            PageKind.ARTICLE: self._article,
+            PageKind.CATEGORY: self._category,
+            PageKind.MONTH: self._month,
+            PageKind.ARCHIVE: self._archive,
+            PageKind.HOME: self._home,
+            PageKind.NOT_FOUND: self._not_found,
+            PageKind.FEED: self._feed,
+            PageKind.CATEGORY_FEED: self._category_feed,
+            PageKind.ROBOTS: self._robots,
+            PageKind.SITEMAP: self._sitemap,
+            PageKind.SITEMAP_INDEX: self._sitemap_index,
+            PageKind.SEARCH: self._search,
         }
+        assert set(self._kinds) == set(PageKind), "a page kind without its render function"
 
     def render_card(self, card: Card, level: str = "h3") -> Markup:
         """partials/card.html for one card, rendered once per build and reused: the same
