@@ -37,7 +37,7 @@ from .content import parse_bytes
 from .errors import Problem, SiteError
 from .indexes import build_site
 from .model import Article, Site
-from .output import InPlaceOutput, StagedOutput, unchanged_file
+from .output import InPlaceOutput, OutputWriter, StagedOutput, unchanged_file
 from .plan import PageKind, PageSpec, plan
 from .render import Renderer, make_environment
 from .search import KeyMemo, Postings, SearchIndex, doc_keys
@@ -317,7 +317,7 @@ class _SearchWork:
         """Every article's display row and the digest of what the index holds of it."""
         return self.renderer.search_docs(), {slug: self.signer.search_digest(slug) for slug in self.site.order}
 
-    def write(self, staged: StagedOutput | InPlaceOutput, jobs: int) -> tuple[str, list[str], SearchIndex]:
+    def write(self, staged: OutputWriter, jobs: int) -> tuple[str, list[str], SearchIndex]:
         """Write the files that changed; take the others from the previous output."""
         if self.index is None or (
             self.reusable and not all(staged.reuse(p, self.state.stamps.get(p)) for p in self.index.paths())

@@ -7,6 +7,7 @@ output/ untouched, and the next build tidies up what it left.
 
 from __future__ import annotations
 
+import builtins
 import ctypes
 import os
 import shutil
@@ -14,23 +15,81 @@ import stat
 import subprocess
 import tempfile
 import time
+from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
 from .errors import SiteError
 
+# What a worker's writer did since a mark: files, bytes, changed paths, new stamps.
+Written = tuple[int, int, list[str], dict[str, tuple[int, int]]]
 
-class StagedOutput:
+
+class _Counting:
+    """What both writers count, and how a worker's counts reach the parent's writer."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.bytes = 0
+        self.changed: list[str] = []  # files whose bytes differ from the previous output's
+        self.stamps: dict[str, tuple[int, int]] = {}  # every file written or kept: its size and mtime
+
+    def _tally(self, rel: str, size: int, mtime_ns: int | None = None) -> None:
+        self.files += 1
+        self.bytes += size
+        if mtime_ns is not None:
+            self.stamps[rel] = (size, mtime_ns)
+
+    def mark(self) -> tuple[int, int, int, int]:
+        return self.files, self.bytes, len(self.changed), len(self.stamps)
+
+    def since(self, mark: tuple[int, int, int, int]) -> Written:
+        """What this writer gained since `mark` (in a worker), to send to the parent's."""
+        files, size, changed, stamped = mark
+        stamps = dict(islice(self.stamps.items(), stamped, None))  # a dict keeps the order of insertion
+        return self.files - files, self.bytes - size, self.changed[changed:], stamps
+
+    def absorb(self, written: Written) -> None:
+        files, size, changed, stamps = written
+        self.files += files
+        self.bytes += size
+        self.changed += changed
+        self.stamps.update(stamps)
+
+
+class OutputWriter(Protocol):
+    """What a build writes its files through: StagedOutput (a whole new folder swapped in)
+    or InPlaceOutput (a few files replaced in place). Both count alike (_Counting)."""
+
+    files: int
+    bytes: int
+    changed: list[str]
+    stamps: dict[str, tuple[int, int]]
+
+    def write(self, rel: str, data: builtins.bytes) -> None: ...
+
+    def copy(self, rel: str, source: Path) -> None: ...
+
+    def reuse(self, rel: str, stamp: tuple[int, int] | None = None, checked: os.stat_result | None = None) -> bool: ...
+
+    def commit(self) -> None: ...
+
+    def mark(self) -> tuple[int, int, int, int]: ...
+
+    def since(self, mark: tuple[int, int, int, int]) -> Written: ...
+
+    def absorb(self, written: Written) -> None: ...
+
+
+class StagedOutput(_Counting):
     """Collects one build's files beside `out` and replaces `out` with them in commit()."""
 
     def __init__(self, out: Path, previous: Path | None = None):
+        super().__init__()
         self.out = out.resolve()
         self.previous = previous  # the last build's output, to reuse unchanged files from
-        self.changed: list[str] = []
         self.stage = self.out.parent / f".{self.out.name}.building"
         self.old = self.out.parent / f".{self.out.name}.old"
-        self.files = 0
-        self.bytes = 0
-        self.stamps: dict[str, tuple[int, int]] = {}  # every file put in the stage: its size and mtime
         self._made: set[str] = set()  # folders already created in the stage
 
     def __enter__(self) -> StagedOutput:
@@ -105,15 +164,11 @@ class StagedOutput:
             shutil.copyfile(old, target)
             info = target.stat()
         os.chmod(target, FILE_MODE)  # as a new file would be, even if someone narrowed the old one
-        self.files += 1
-        self.bytes += info.st_size
-        self.stamps[rel] = (info.st_size, info.st_mtime_ns)
+        self._tally(rel, info.st_size, info.st_mtime_ns)
         return True
 
     def _count(self, rel: str, info: os.stat_result, data: bytes | None) -> None:
-        self.files += 1
-        self.bytes += info.st_size
-        self.stamps[rel] = (info.st_size, info.st_mtime_ns)
+        self._tally(rel, info.st_size, info.st_mtime_ns)
         if self._differs(rel, info.st_size, data):
             self.changed.append(rel)
 
@@ -300,7 +355,7 @@ def remove_stale_temps(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-class InPlaceOutput:
+class InPlaceOutput(_Counting):
     """For small incremental builds: the changed files are rendered into memory, then each
     replaces its old version atomically, and files no longer made are removed last.
 
@@ -310,14 +365,11 @@ class InPlaceOutput:
     """
 
     def __init__(self, out: Path, known: set[str]):
+        super().__init__()
         self.out = out.resolve()
         self.known = known  # every file the previous build left in out/
         self.pending: dict[str, bytes | Path] = {}
         self.kept: set[str] = set()
-        self.files = 0
-        self.bytes = 0
-        self.changed: list[str] = []
-        self.stamps: dict[str, tuple[int, int]] = {}  # every file of the output, once committed
 
     def __enter__(self) -> InPlaceOutput:
         return self
@@ -328,8 +380,7 @@ class InPlaceOutput:
     def write(self, rel: str, data: bytes) -> None:
         self._check(rel)
         self.pending[rel] = data
-        self.files += 1
-        self.bytes += len(data)
+        self._tally(rel, len(data))  # stamped once committed
 
     def copy(self, rel: str, source: Path) -> None:
         old = self.out / rel
@@ -338,17 +389,14 @@ class InPlaceOutput:
             return
         self._check(rel)
         self.pending[rel] = source
-        self.files += 1
-        self.bytes += source.stat().st_size
+        self._tally(rel, source.stat().st_size)
 
     def reuse(self, rel: str, stamp: tuple[int, int] | None = None, checked: os.stat_result | None = None) -> bool:
         info = checked if checked is not None else unchanged_file(f"{self.out}/{rel}", stamp)
         if info is None:
             return False
         self.kept.add(rel)
-        self.files += 1
-        self.bytes += info.st_size
-        self.stamps[rel] = (info.st_size, info.st_mtime_ns)
+        self._tally(rel, info.st_size, info.st_mtime_ns)
         return True
 
     def _check(self, rel: str) -> None:

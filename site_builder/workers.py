@@ -15,11 +15,10 @@ import multiprocessing.pool
 import os
 import threading
 from collections.abc import Callable
-from itertools import islice
 from typing import Any, Protocol
 
 from .errors import Problem
-from .output import InPlaceOutput, StagedOutput
+from .output import OutputWriter, StagedOutput, Written
 from .plan import PageSpec
 from .render import Renderer
 from .urls import output_file
@@ -27,9 +26,7 @@ from .urls import output_file
 CHUNK = 256  # pages per task: small enough to balance the cores and report progress
 MIN_PARALLEL = 1500  # below this, forking costs more than it saves
 
-_JOB: tuple[Renderer, StagedOutput | InPlaceOutput, PageSide | None] | None = None
-Stamps = dict[str, tuple[int, int]]
-Written = tuple[int, int, list[str], Stamps]  # what a worker added: files, bytes, changed, stamps
+_JOB: tuple[Renderer, OutputWriter, PageSide | None] | None = None
 Report = tuple[Written, dict[str, list[Problem]], Any]
 
 
@@ -59,9 +56,7 @@ def map_batches(work: Callable[[list[Any]], list[Any]], items: list[Any], jobs: 
 _FILES: tuple[Callable[[str], bytes], StagedOutput] | None = None
 
 
-def write_files(
-    staged: StagedOutput | InPlaceOutput, paths: list[str], produce: Callable[[str], bytes], jobs: int
-) -> None:
+def write_files(staged: OutputWriter, paths: list[str], produce: Callable[[str], bytes], jobs: int) -> None:
     """Write produce(path) for each path, in `jobs` forked processes when there are many
     (the search index's files: turning tens of millions of postings into JSON)."""
     global _FILES
@@ -74,7 +69,7 @@ def write_files(
         batches = [paths[i : i + 32] for i in range(0, len(paths), 32)]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for written in pool.imap_unordered(_write_batch, batches):
-                _absorb(staged, written)
+                staged.absorb(written)
         staged.changed.sort()
     finally:
         _FILES = None
@@ -83,29 +78,10 @@ def write_files(
 def _write_batch(paths: list[str]) -> Written:
     assert _FILES is not None
     produce, staged = _FILES
-    mark = _mark(staged)
+    mark = staged.mark()
     for path in paths:
         staged.write(path, produce(path))
-    return _since(staged, mark)
-
-
-def _mark(staged: StagedOutput | InPlaceOutput) -> tuple[int, int, int, int]:
-    return staged.files, staged.bytes, len(staged.changed), len(staged.stamps)
-
-
-def _since(staged: StagedOutput | InPlaceOutput, mark: tuple[int, int, int, int]) -> Written:
-    """What a worker's writer gained since `mark`, to send to the parent's (see _absorb)."""
-    files, size, changed, stamped = mark
-    stamps = dict(islice(staged.stamps.items(), stamped, None))  # a dict keeps the order of insertion
-    return staged.files - files, staged.bytes - size, staged.changed[changed:], stamps
-
-
-def _absorb(staged: StagedOutput | InPlaceOutput, written: Written) -> None:
-    files, size, changed, stamps = written
-    staged.files += files
-    staged.bytes += size
-    staged.changed += changed
-    staged.stamps.update(stamps)
+    return staged.since(mark)
 
 
 class PageSide(Protocol):
@@ -122,7 +98,7 @@ class PageSide(Protocol):
 
 def render_pages(
     renderer: Renderer,
-    staged: StagedOutput | InPlaceOutput,
+    staged: OutputWriter,
     todo: list[PageSpec],
     jobs: int,
     progress: Callable[[int], None] | None = None,
@@ -186,13 +162,13 @@ def _collect(
     pool: multiprocessing.pool.Pool,
     chunks: list[list[PageSpec]],
     renderer: Renderer,
-    staged: StagedOutput | InPlaceOutput,
+    staged: OutputWriter,
     progress: Callable[[int], None] | None,
     side: PageSide | None,
 ) -> None:
     """Merge what the workers report into this process's writer and renderer."""
     for at, (written, problems, taken) in pool.imap_unordered(_render_numbered, enumerate(chunks)):
-        _absorb(staged, written)
+        staged.absorb(written)
         renderer.problems.update(problems)
         if side:
             side.gather(at, taken)
@@ -208,11 +184,11 @@ def _render_chunk(chunk: list[PageSpec]) -> Report:
     """Render one task's pages; return what this call added to the writer's counters."""
     assert _JOB is not None
     renderer, staged, side = _JOB
-    mark = _mark(staged)
+    mark = staged.mark()
     problems_before = set(renderer.problems)
     for spec in chunk:
         staged.write(output_file(spec.path), renderer.render(spec))
         if side:
             side.page(spec)
     problems = {k: v for k, v in renderer.problems.items() if k not in problems_before}
-    return _since(staged, mark), problems, side.take() if side else None
+    return staged.since(mark), problems, side.take() if side else None
