@@ -1,8 +1,11 @@
-"""Writing the built site: into a staging folder, swapped in whole on success.
+"""Writing the built site, through one of two OutputWriters.
 
-Readers of output/ (a browser, the dev server, a deploy) see the previous
-build or the new one, never a mix: a failed or killed build leaves the old
-output/ untouched, and the next build tidies up what it left.
+A big build goes into a staging folder swapped in whole on success (StagedOutput):
+readers of output/ (a browser, the dev server, a deploy) see the previous build or the
+new one, never a mix. A small incremental build (InPlaceOutput) replaces its few files
+one by one, each atomically, so a reader may see some pages new and some old for a
+moment, but never half a file; nothing is written before every page has rendered. A
+failed or killed build leaves output/ whole, and the next build tidies up what it left.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""PageSpec -> bytes: Jinja templates for HTML, feeds.py for XML. No file I/O.
+"""PageSpec -> bytes: Jinja templates for HTML, feeds.py for XML. Reads templates (through
+Jinja's loader) and nothing else; writes nothing: output.py writes what it returns.
 
 The Jinja environment autoescapes everything; content reaches templates only
 as values, never as template source, so `{{ }}` in an article is just text.
