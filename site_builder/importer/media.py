@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -306,23 +307,16 @@ def _caption(img: Element, captions: list[tuple[Element, frozenset[Element]]] | 
 def caption_index(root: Element) -> list[tuple[Element, frozenset[Element]]]:
     """Elements whose class names a caption, in page order, each with the elements up to
     six levels above it (an image's holder three levels up is among them, or not)."""
-    named = root.xpath(_CAPTION_XPATH)  # a coarse filter in C; the words are checked below
     return [
         (el, frozenset(list(ancestors(el))[:6]))
-        for el in named
-        if any(_CAPTION_TOKEN_RE.fullmatch(t) for t in tokens(el))
+        for el in root.xpath("//*[@class or @id]")  # one pass in C; then each class string is judged once
+        if _names_caption(tokens(el))
     ]
 
 
-_CAPTION_XPATH = (
-    "//*["
-    + " or ".join(
-        f"contains(translate(@{attr}, 'ACDEGILNOPT', 'acdegilnopt'), '{word}')"
-        for attr in ("class", "id")
-        for word in ("caption", "legend", "desc", "image-text", "photo-text")
-    )
-    + "]"
-)
+@lru_cache(maxsize=1 << 14)
+def _names_caption(words: tuple[str, ...]) -> bool:
+    return any(_CAPTION_TOKEN_RE.fullmatch(t) for t in words)
 
 
 def _picture_box(img: Element) -> Element | None:
