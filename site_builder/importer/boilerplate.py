@@ -280,8 +280,8 @@ def links_only(block: Block, index: int, count: int, ctx: Context) -> str | None
 def dates_only(block: Block, index: int, count: int, ctx: Context) -> str | None:
     """A line or list of dates and times alone (the dates of teasers whose links were cut)."""
     text = fold(_text(block))
-    if len(text.split()) > 40:
-        return None  # a paragraph: its words, not its digits, decide (and counting them costs)
+    if isinstance(block, Paragraph) and len(text.split()) > 40:
+        return None  # running text: its words, not its digits, decide (and counting them costs)
     if sum(ch.isdigit() for ch in text) >= 2 and len(_without_dates(text).split()) <= 1:
         return "dates"
     return None
