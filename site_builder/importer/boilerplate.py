@@ -229,11 +229,18 @@ def agency_sign_off(block: Block, index: int, count: int, ctx: Context) -> str |
 
 def machine_words(block: Block, index: int, count: int, ctx: Context) -> str | None:
     """Lines of identifiers a script left as text («narrow-browser-and-phone», "0 : 0")."""
-    words = _text(block).split()
-    tokens = [w for w in words if not re.fullmatch(r"[\d:;,.]+", w)]
-    if words and all(re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", w) for w in tokens):
+    text = _text(block)
+    if not text.isascii() or ("-" not in text and "_" not in text):
+        return None  # most lines: not one identifier among them
+    words = text.split()
+    tokens = [w for w in words if not _NUMBERS_RE.fullmatch(w)]
+    if words and all(_IDENTIFIER_RE.fullmatch(w) for w in tokens):
         return "identifiers"
     return None
+
+
+_NUMBERS_RE = re.compile(r"[\d:;,.]+")
+_IDENTIFIER_RE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
 
 
 def _without_sign_off_line(block: Block) -> Block:

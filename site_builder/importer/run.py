@@ -179,7 +179,7 @@ def _settle(
         return "skipped"
     if read.parsed is None:
         return "unchanged"
-    parsed, _dropped = sitewide.finish(read.parsed, read.host, knowledge)
+    parsed, _dropped = sitewide.finish(read.parsed, read.host, knowledge, read.traits.blocks if read.traits else ())
     try:
         return _import_one(read.source, parsed, read.fmt, read.sha, options, existing, taken, report, writer)
     except SiteError as err:

@@ -34,7 +34,7 @@ class PageTraits:
     """What a page contributes to the learning: small, so it can be kept between imports."""
 
     host: str
-    blocks: tuple[str, ...]  # fingerprints of its body blocks (one each)
+    blocks: tuple[str, ...]  # fingerprints of its body blocks, in order (finish() reuses them)
     title_raw: str
 
 
@@ -65,13 +65,18 @@ class SiteKnowledge:
 
 
 def traits(page: ParsedPage, host: str) -> PageTraits:
-    return PageTraits(host, tuple(dict.fromkeys(fingerprint(b) for b in page.blocks)), page.title_raw)
+    return PageTraits(host, tuple(fingerprint(b) for b in page.blocks), page.title_raw)
 
 
-def finish(page: ParsedPage, host: str, knowledge: SiteKnowledge) -> tuple[ParsedPage, int]:
+def finish(
+    page: ParsedPage, host: str, knowledge: SiteKnowledge, prints: tuple[str, ...] = ()
+) -> tuple[ParsedPage, int]:
     """The page without its site's repeated blocks, its title without the learnt suffix;
-    and how many blocks were dropped."""
-    kept = tuple(b for b in page.blocks if not _repeated(b, host, knowledge))
+    and how many blocks were dropped. `prints`: the blocks' fingerprints from traits(),
+    when the reader made them already."""
+    if len(prints) != len(page.blocks):
+        prints = tuple(fingerprint(b) for b in page.blocks)
+    kept = tuple(b for b, p in zip(page.blocks, prints, strict=True) if not _repeated(b, p, host, knowledge))
     dropped = len(page.blocks) - len(kept)
     if dropped and not any(isinstance(b, (Paragraph, Markup)) for b in kept):
         kept, dropped = page.blocks, 0  # never empty a page: the repetition was the article
@@ -79,10 +84,10 @@ def finish(page: ParsedPage, host: str, knowledge: SiteKnowledge) -> tuple[Parse
     return replace(page, blocks=kept, title=title or page.title), dropped
 
 
-def _repeated(block: Block, host: str, knowledge: SiteKnowledge) -> bool:
+def _repeated(block: Block, print_: str, host: str, knowledge: SiteKnowledge) -> bool:
     if isinstance(block, Heading) and len(block.text.split()) <= 3:
         return False  # short section headings («الخلفية») recur by nature
-    return knowledge.is_chrome(host, fingerprint(block))
+    return knowledge.is_chrome(host, print_)
 
 
 def _title_ends(title: str) -> list[str]:
