@@ -243,8 +243,9 @@ def _related_cards(body: Element) -> list[RelatedItem]:
                 break
             following.append(sibling)
         zones.append([heading, *following])
-    order = {el: n for n, el in enumerate(body.iter())}
-    zones.sort(key=lambda zone: order.get(zone[0], 0))
+    if len(zones) > 1:  # in page order (numbering the page's elements costs: only when needed)
+        order = {el: n for n, el in enumerate(body.iter())}
+        zones.sort(key=lambda zone: order.get(zone[0], 0))
     known = {fold(c) for c in MENU}
     items: dict[str, RelatedItem] = {}
     for zone in zones:

@@ -359,13 +359,26 @@ def _near_headline(
     then among those whose box the chrome cut took (a photo in a «foto_player» box)."""
     if headline is None:
         return None
-    live = {el: n for n, el in enumerate(headline.getroottree().getroot().iter())}
+    root = headline.getroottree().getroot()
+    if before_cut is None:
+        before_cut = {el: n for n, el in enumerate(root.iter())}
+    # One numbering serves both passes: the cut keeps the survivors' order.
+    on_page = [p for p in found if _top(p.element) is root]
     unlinked = [p for p in found if not _teaser(p.element)]
-    for order, candidates in ((live, found), (before_cut or {}, unlinked)):
-        found_here = _first_in_window(candidates, headline, parts, order)
+    for candidates in (on_page, unlinked):
+        found_here = _first_in_window(candidates, headline, parts, before_cut)
         if found_here is not None:
             return found_here
     return None
+
+
+def _top(el: Element) -> Element:
+    """The element's topmost ancestor: the page's root, unless a cut took it off the page
+    (lxml keeps a cut element in its document, so getroottree() would still say root)."""
+    parent = el.getparent()
+    while parent is not None:
+        el, parent = parent, parent.getparent()
+    return el
 
 
 def _teaser(img: Element) -> bool:
