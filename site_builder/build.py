@@ -8,7 +8,6 @@ output/ is replaced only when the build succeeded.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import os
 import time
@@ -35,6 +34,7 @@ from .cache import (
 )
 from .content import parse_bytes
 from .errors import Problem, SiteError
+from .gcpolicy import fewer_collections
 from .indexes import build_site
 from .model import Article, Site
 from .output import InPlaceOutput, OutputWriter, StagedOutput, unchanged_file
@@ -87,24 +87,8 @@ def build(
     `swap_lock` is held while the new output replaces the old (the dev server
     holds it while reading files, so no request sees the swap half done).
     """
-    with _fewer_collections():
+    with fewer_collections():
         return _build(root, out, overrides, strict, progress, state, swap_lock)
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """The model and the last build's state are hundreds of thousands of long-lived objects
-    without cycles; the cycle collector's full passes over them found nothing and cost a
-    fifth of a one-article rebuild. Park what exists in the permanent generation and
-    collect young objects less often, for the build only (forked workers inherit it)."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 def _build(

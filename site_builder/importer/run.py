@@ -18,6 +18,7 @@ from urllib.parse import quote
 import yaml
 
 from ..errors import Problem, SiteError
+from ..gcpolicy import fewer_collections
 from ..model import Article, Image, Source
 from ..output import BatchedWrites, remove_stale_temps
 from ..text import short_hash, slugify
@@ -123,6 +124,12 @@ def _is_page_candidate(rel: Path) -> bool:
 
 
 def import_sources(args: list[Path], options: ImportOptions, progress: Progress | None = None) -> ImportReport:
+    """Import every source (see _import_sources), with the cycle collector held back."""
+    with fewer_collections():
+        return _import_sources(args, options, progress)
+
+
+def _import_sources(args: list[Path], options: ImportOptions, progress: Progress | None) -> ImportReport:
     """Import every source; one file's failure never stops the others.
 
     Pages are read on every core (the costly part), then the mirror's knowledge of
