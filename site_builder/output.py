@@ -289,19 +289,31 @@ def discard(folder: Path) -> None:
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write via a temp file in the same folder and rename: a reader (or a crash)
     sees the old file or the new one, never half of either."""
+    tmp = _temp_beside(path, data, durable=True)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _temp_beside(path: Path, data: str | bytes, durable: bool) -> str:
+    """`data` in a hidden temp file beside `path` (its folder made), readable by all; on
+    disk before this returns when `durable`. Removed again if writing it fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 class BatchedWrites:
@@ -327,17 +339,7 @@ class BatchedWrites:
             self.pending.clear()
 
     def write(self, path: Path, data: str | bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(raw)
-            os.chmod(tmp, FILE_MODE)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self.pending.append((tmp, path))
+        self.pending.append((_temp_beside(path, data, durable=False), path))
         if len(self.pending) >= self.batch:
             self.commit()
 
