@@ -161,10 +161,6 @@ def _split_tokens(raw: str) -> tuple[str, ...]:
     return tuple(t for t in _TOKEN_SPLIT_RE.split(raw.lower()) if t)
 
 
-def class_id(el: Element) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-
-
 # Scripts written without spaces between words (Thai, Lao, Khmer, Myanmar, Chinese, Japanese).
 _UNSPACED_RUN_RE = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]+")
 

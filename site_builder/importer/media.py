@@ -88,16 +88,18 @@ def pictures(root: Element, base: str) -> list[Picture]:
                 url = _real_src(img, base)
                 if url and not _not_a_photo(img, url) and all(_stem(url) != _stem(p.url) for p in found):
                     noscript.addnext(img)
-                    caption, credit = _caption(img)
+                    caption, credit = _caption(img, captions)
                     found.append(Picture(img, url, clean_line(img.get("alt") or ""), caption, credit, _width(img)))
-    drawn = _microdata_pictures(root, base, found)
+    drawn = _microdata_pictures(root, base, found, captions)
     if drawn:
         found.extend(drawn)
         found.sort(key=_document_order(root))
     return found
 
 
-def _microdata_pictures(root: Element, base: str, found: list[Picture]) -> list[Picture]:
+def _microdata_pictures(
+    root: Element, base: str, found: list[Picture], captions: list[tuple[Element, frozenset[Element]]]
+) -> list[Picture]:
     """A schema.org ImageObject whose image the page draws by script (`<figure
     itemtype=".../ImageObject"><meta itemprop="contentUrl" …>` and a stub): the picture
     its metadata names, put in place as an <img>."""
@@ -128,8 +130,9 @@ def _microdata_pictures(root: Element, base: str, found: list[Picture]) -> list[
         box.insert(0, img)
         full = urljoin(base, url) if base else url
         if _not_a_photo(img, full):
+            box.remove(img)  # a logo or icon: leave the page as it was
             continue
-        caption, credit = _caption(img)
+        caption, credit = _caption(img, captions)
         added.append(Picture(img, full, clean_line(img.get("alt") or ""), caption, credit, _width(img), url))
     return added
 
@@ -257,15 +260,13 @@ def _number(value: str | None) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _caption(img: Element, captions: list[tuple[Element, frozenset[Element]]] | None = None) -> tuple[str, str]:
+def _caption(img: Element, captions: list[tuple[Element, frozenset[Element]]]) -> tuple[str, str]:
     """The caption of the figure (or captioned box) an image sits in, split from its credit.
     `captions`: the page's caption-classed elements with their near ancestors, found once
     per page (`caption_index`) rather than by walking each image's surroundings."""
     box = next((a for a in list(ancestors(img))[:4] if a.tag == "figure"), None)
     caption_el = box.find(".//figcaption") if box is not None else None
     if caption_el is None:
-        if captions is None:
-            captions = caption_index(img.getroottree().getroot())
         holder = img.getparent()
         for _ in range(3):
             if holder is None:
