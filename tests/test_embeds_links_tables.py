@@ -5,8 +5,6 @@ Nu Html Checker and looked at in Chromium at a phone's width."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
@@ -14,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from conftest import run_cli
 from sitekit import article, broken_links, make_site, parse_page, resolve, serve_folder, write_article
-from test_pages_checked import ARTIFACTS, AXE, VNU, _need
+from test_pages_checked import ARTIFACTS, serious_axe_violations, vnu_errors
 
 from site_builder.build import build
 from site_builder.cache import BuildState
@@ -254,19 +252,10 @@ def test_table_is_rendered_in_a_scrolling_region(tmp_path):
 
 @pytest.mark.slow
 def test_pages_with_cards_links_and_tables_pass_the_nu_html_checker(tmp_path):
-    _need(VNU, "npm install")
-    _need("java", "apt-get install default-jre-headless")
     site = _site(tmp_path)
     assert run_cli("build", "--site", str(site)).returncode == 0
     pages = [str(_page(site / "output", slug)) for slug in (WHEAT_SLUG, PLAN_SLUG)]
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+    errors = vnu_errors(pages)
     assert errors == [], "\n".join(errors)
 
 
@@ -297,14 +286,7 @@ def test_phone_width_table_scrolls_in_its_box_and_the_page_does_not_widen(tmp_pa
             return [s.borderRightWidth, s.borderLeftWidth]; }""")
         assert sides == ["4px", "1px"], sides
         assert all(url.startswith(server) for url in requests), [u for u in requests if not u.startswith(server)]
-        _need(AXE, "npm install")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document)")
-        bad = [
-            f"{v['id']} ({v['impact']}): {v['help']}"
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        bad = serious_axe_violations(page)
         assert bad == [], bad
         page.close()
 

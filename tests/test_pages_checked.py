@@ -39,12 +39,10 @@ def server(demo_output):
         yield url
 
 
-@pytest.mark.slow
-def test_every_page_passes_the_nu_html_checker(demo_output):
+def vnu_errors(pages: list[str]) -> list[str]:
+    """The Nu Html Checker's errors on these files, as `file:line: message`."""
     _need(VNU, "npm install")
     _need("java", "apt-get install default-jre-headless")
-    pages = sorted(str(p) for p in demo_output.rglob("*.html"))
-    assert len(pages) > 25
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
         capture_output=True,
@@ -52,7 +50,26 @@ def test_every_page_passes_the_nu_html_checker(demo_output):
         timeout=300,
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+    return [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core run in an open Playwright page: its serious and critical violations."""
+    _need(AXE, "npm install")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.slow
+def test_every_page_passes_the_nu_html_checker(demo_output):
+    pages = sorted(str(p) for p in demo_output.rglob("*.html"))
+    assert len(pages) > 25
+    errors = vnu_errors(pages)
     assert errors == [], "\n".join(errors[:20])
 
 
@@ -96,18 +113,11 @@ def test_screenshots_rtl_nothing_overflows(browser, server, name, width):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_axe_finds_no_serious_violations(browser, server, name):
-    _need(AXE, "npm install")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + PAGES[name])
     if name == "search":
         page.wait_for_selector(".search-result")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document)")
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    bad = serious_axe_violations(page)
     assert bad == [], bad
     page.close()
 
