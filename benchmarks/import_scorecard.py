@@ -175,6 +175,13 @@ def run_ours(pages: list[Expected], root: Path = CORPUS) -> tuple[dict[str, obje
     return articles, skipped_rel, seconds
 
 
+def _nothing(page: Expected, got_title: str = "") -> Score:
+    """The score of an article page an extractor gave nothing for."""
+    data = page.data
+    lead = False if data.get("lead_image") else None
+    return Score(page.rel, False, False, 0, 0, lead, 0 if data.get("links") else None, got_title=got_title)
+
+
 def score_ours(pages: list[Expected], root: Path = CORPUS) -> tuple[list[Score], float]:
     articles, skipped, seconds = run_ours(pages, root)
     scores = []
@@ -187,18 +194,7 @@ def score_ours(pages: list[Expected], root: Path = CORPUS) -> tuple[list[Score],
             continue
         data = page.data
         if article is None:
-            scores.append(
-                Score(
-                    page.rel,
-                    False,
-                    False,
-                    0,
-                    0,
-                    False if data.get("lead_image") else None,
-                    0 if data.get("links") else None,
-                    got_title="(not imported)",
-                )
-            )
+            scores.append(_nothing(page, "(not imported)"))
             continue
         # The article page shows the summary above the body: a standfirst the importer moved
         # there is present for the reader (recall), but only the body is judged for junk.
@@ -249,17 +245,7 @@ def score_anchor(pages: list[Expected], root: Path = CORPUS) -> tuple[list[Score
         )
         seconds += time.perf_counter() - start
         if doc is None:
-            scores.append(
-                Score(
-                    page.rel,
-                    False,
-                    False,
-                    0,
-                    0,
-                    False if data.get("lead_image") else None,
-                    0 if data.get("links") else None,
-                )
-            )
+            scores.append(_nothing(page))
             continue
         doc = doc if isinstance(doc, dict) else doc.as_dict()
         text = markdown_text(doc.get("text") or "")
