@@ -290,6 +290,18 @@ def test_see_also_aside_keeps_its_position(tmp_path):
     ]
 
 
+def test_see_also_written_as_character_references_is_found(tmp_path):
+    # An old page may write its Arabic as «&#1588;…»: its source then holds no «شاهد» to find.
+    label = "".join(f"&#{ord(c)};" for c in "شاهد ايضاً")
+    body = f"""<p>الفقرة الأولى عن المحطة.</p>
+      <aside class="see-also">{label}: <a href="/x.html">ارتفاع استهلاك المياه في فصل الصيف</a></aside>
+      <p>الفقرة الثانية عن المحطة.</p>"""
+    html = page(body=body).replace("اقرأ", "").replace("شاهد", "")  # no see-also word in the source
+    assert "شاهد" not in html
+    parsed = read(tmp_path, html)
+    assert SeeAlsoBlock("ارتفاع استهلاك المياه في فصل الصيف") in parsed.blocks
+
+
 def test_see_also_label_with_a_link_does_not_start_a_related_section(tmp_path):
     # «اقرأ أيضاً» alone is also a related-news heading; as the label of one link it is a see-also.
     body = """<p>الفقرة الأولى.</p><p>اقرأ أيضاً: <a href="/x.html">عودة الأمطار إلى المنطقة</a></p>

@@ -1,5 +1,6 @@
-"""Reading on every core: the same result as one process, progress on every page, and a
-worker that dies mid-import ends the import with an error instead of hanging it."""
+"""Reading and finishing on every core: the same result as one process, progress on every
+page, and a worker that dies mid-import ends the import with an error instead of hanging
+it, leaving every file whole."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
 from pages import text_dump
 
-from site_builder.importer import reading
+from site_builder.content import parse_article
+from site_builder.importer import finishing, reading
 from site_builder.importer.run import ImportOptions, import_sources
 
 REAL = ROOT / "tests" / "fixtures" / "real" / "mirror"
@@ -45,6 +48,8 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_workers_read_as_one_process_does(tmp_path, monkeypatch):
     src = _mirror(tmp_path)
+    monkeypatch.setattr(finishing, "_MIN_PARALLEL", 2)  # finished on the workers too,
+    monkeypatch.setattr(finishing, "_CHUNK", 4)  # in chunks that come back out of order
     outputs = []
     for jobs in ("1", "2"):
         monkeypatch.setenv("SITE_BUILDER_JOBS", jobs)
@@ -79,31 +84,58 @@ def test_a_small_job_is_read_in_this_process(tmp_path):
 DYING_IMPORT = """
 import os, signal, sys
 from pathlib import Path
-from site_builder import cli
-from site_builder.importer import reading, run
+from site_builder import cli, output
+from site_builder.importer import finishing, reading, run
 
-real = run.parse_source
-pids = Path(sys.argv[1])
+pids, where = Path(sys.argv[1]), sys.argv[2]
 
-def dying(raw, source):
+def dying(source):
     (pids / str(os.getpid())).touch()
     if source.path.name == "dump025.txt":
         os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer or a user would
-    return real(raw, source)
 
-run.parse_source = dying
-reading._CHUNK = 4  # several chunks ahead of the dead one, and after it
-sys.exit(cli.main(sys.argv[2:]))
+if where == "reading":
+    real_parse = run.parse_source
+    run.parse_source = lambda raw, source: dying(source) or real_parse(raw, source)
+else:
+    real_finish = finishing.finish
+    finishing.finish = lambda read, *rest: dying(read.source) or real_finish(read, *rest)
+    finishing._MIN_PARALLEL = 2
+    run.BatchedWrites = lambda: output.BatchedWrites(4)  # some files are in place when it dies
+reading._CHUNK = finishing._CHUNK = 4  # several chunks ahead of the dead one, and after it
+sys.exit(cli.main(sys.argv[3:]))
 """
 
 
 @pytest.mark.slow
 def test_a_killed_worker_stops_the_import_cleanly(tmp_path):
+    def nothing_written(out: Path) -> None:
+        assert not out.exists() or not any(out.rglob("*")), sorted(out.rglob("*"))  # no article, state, temp
+
+    _import_with_a_dying_worker(tmp_path, "reading", nothing_written)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_while_finishing_leaves_whole_files(tmp_path):
+    def whole_files(out: Path) -> None:
+        assert not list(out.rglob(".*.tmp")) and not (out / ".import-state.json").exists()
+        written = sorted(out.glob("*.md"))
+        assert 4 <= len(written) < 40, written  # the batches before the dead worker's page
+        for path in written:  # each whole, as the build reads it
+            parse_article(path.read_text(encoding="utf-8"), path.name)
+
+    _import_with_a_dying_worker(tmp_path, "finishing", whole_files)
+
+
+def _import_with_a_dying_worker(tmp_path: Path, where: str, check: Callable[[Path], None]) -> None:
+    """Import with a worker killed at dump025 while `where`: the import fails cleanly, no
+    worker outlives it, check(out) holds, and the next import (no worker dying) imports
+    everything."""
     src, out, pids = _mirror(tmp_path), tmp_path / "content", tmp_path / "pids"
     pids.mkdir()
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-c", DYING_IMPORT, str(pids), "import", str(src), "--out", str(out)],
+        [sys.executable, "-c", DYING_IMPORT, str(pids), where, "import", str(src), "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -112,9 +144,10 @@ def test_a_killed_worker_stops_the_import_cleanly(tmp_path):
     )
     assert time.monotonic() - started < 60
     assert result.returncode == 1, result.stderr
-    assert "a worker process died while reading the pages" in result.stderr and "nothing was written" in result.stderr
+    assert f"a worker process died while {where} the pages" in result.stderr, result.stderr
+    assert ("nothing was written" if where == "reading" else "the files written are whole") in result.stderr
     assert "Traceback" not in result.stderr, result.stderr
-    assert not out.exists() or not any(out.rglob("*")), sorted(out.rglob("*"))  # no article, no state, no temp
+    check(out)
     workers = {int(p.name) for p in pids.iterdir()}
     assert len(workers) >= 2
     deadline = time.monotonic() + 10

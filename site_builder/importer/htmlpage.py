@@ -82,7 +82,7 @@ def parse(
         (h for tags in (("h1",), ("h2", "h3")) for h in root.iter(*tags) if clean_line(text_of(h)) == headline), None
     )
     body = dom.body_of(root)
-    _mark_see_also_and_embeds(body)
+    _mark_see_also_and_embeds(body, _may_say_see_also(text))
     dom.script_links(body)
     related = _related_cards(body)
     article_body = next((e for e in body.iter() if e.get("itemprop") == "articleBody"), None)
@@ -128,7 +128,7 @@ def parse(
     warnings = [f"{path}: the article text is uncertain: {main.uncertain}"] if main.uncertain else []
     warnings += [f"{path}: broken JSON-LD left out"] * meta.broken_ld
     warnings += [
-        f"{path}:{p.element.sourceline}: figure without a caption"
+        f"{_at(path, p.element.sourceline)}: figure without a caption"
         for p in images
         if not p.caption and p.element.getparent() is not None
     ]
@@ -197,10 +197,21 @@ def _signals(
     )
 
 
-def _mark_see_also_and_embeds(body: Element) -> None:
+_SEE_ALSO_WORDS = ("شاهد", "قرأ", "قرا")
+_ARABIC_REFERENCE_RE = re.compile(r"&#(?:1[5-7]\d\d|[xX]0*6[0-9a-fA-F]{2});")  # «&#1588;», «&#x634;»
+
+
+def _may_say_see_also(page: str) -> bool:
+    """Whether the page's source holds a see-also word (or Arabic written as character
+    references): most pages of other languages need no search for see-also boxes."""
+    return any(word in page for word in _SEE_ALSO_WORDS) or _ARABIC_REFERENCE_RE.search(page) is not None
+
+
+def _mark_see_also_and_embeds(body: Element, labelled: bool) -> None:
     """See-also boxes and embedded players become marker paragraphs, so that cutting the
     chrome (an `<aside>`, an `<iframe>`) keeps them where they stood."""
-    labelled = body.xpath(".//text()[contains(., 'شاهد') or contains(., 'قرأ') or contains(., 'قرا')]")
+    if labelled:
+        labelled = bool(body.xpath(".//text()[contains(., 'شاهد') or contains(., 'قرأ') or contains(., 'قرا')]"))
     for el in list(body.iter("aside", "div", "p", "section")) if labelled else ():
         title = see_also_of(el) if el.getparent() is not None else None
         if title:
@@ -319,3 +330,8 @@ def _byline_names(bylines: list[str]) -> list[str]:
 
 def host_of(url: str) -> str:
     return urlsplit(url).netloc.lower()
+
+
+def _at(path: str, line: int | None) -> str:
+    """`path:line`, or the path alone for an element the page did not write (made by a rule)."""
+    return f"{path}:{line}" if line else path

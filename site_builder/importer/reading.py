@@ -6,35 +6,28 @@ forked worker processes. A file whose bytes are those of the last import (same
 digest, same importer) is not read again: its outcome and its traits for the
 site-wide learning come from the import state.
 
-The workers are forked with the sources, the existing files and the import state
-already in memory (nothing of them is pickled), and are sent chunks of source
-numbers, a few chunks ahead of them. Each sends back its pages pickled and
-compressed, and that is how they are kept (a few KB a page, not the tens of KB of
-the objects) until the site-wide learning has seen every page and run.py writes
-them one by one. A worker that dies (killed, out of memory) breaks the pool at
-once: the import stops with an error before anything is written, never hangs.
+The workers (forked.py) are forked with the sources, the existing files and the
+import state already in memory, and are sent chunks of source numbers. Each sends
+back its pages pickled and compressed, and that is how they are kept (a few KB a
+page, not the tens of KB of the objects) until the site-wide learning has seen every
+page and finishing.py finishes them. A worker that dies (killed, out of memory)
+stops the import with an error before anything is written, never a hang.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 import pickle
-import signal
 import zlib
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Problem, SiteError
 from ..text import fold
 from ..workers import jobs_wanted
-from . import classify, sitewide
+from . import classify, forked, sitewide
 from .htmlpage import host_of
 from .page import ParsedPage
 
@@ -49,7 +42,6 @@ if TYPE_CHECKING:
 _MIN_PARALLEL_BYTES = 200_000
 _CHUNK = 16  # pages per task: enough to make a task's overhead small, few enough to balance the cores
 _KNOWN = 64  # files the import state knows (most often unchanged: hashed, not read) count as one page
-_AHEAD = 3  # tasks queued per worker, so that none waits for the next
 _FOLD_KEEP = 20_000  # a worker empties fold()'s cache past this many entries: every paragraph would stay in it
 
 _JOB: tuple[list[SourceFile], ExistingFiles, ImportState, bool] | None = None  # what forked workers read
@@ -67,6 +59,8 @@ class Read:
     skip: str = ""
     error: Problem | None = None
     traits: sitewide.PageTraits | None = None
+    title: str = ""  # the page's title and site name, for choosing its slug without unpacking it
+    site_name: str = ""
 
     @property
     def parsed(self) -> ParsedPage | None:
@@ -104,7 +98,7 @@ def read_all(
 
 def _worth_forking(jobs: int, sources: list[SourceFile]) -> bool:
     """More than one worker wanted, fork available, and enough bytes to read to pay for it."""
-    if jobs < 2 or len(sources) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < 2 or len(sources) < 2 or not forked.can_fork():
         return False
     total = 0
     for source in sources:
@@ -126,49 +120,29 @@ def _read_forked(
     progress: Callable[[int, int], None] | None,
 ) -> list[Read]:
     global _JOB
-    chunks = _chunks(sources, state, jobs)
-    done: list[list[Read | str]] = [[] for _ in chunks]
-    count, failed = 0, True
-    _JOB = (sources, existing, state, force)  # set before the first submit, which forks the workers
-    pool = ProcessPoolExecutor(
-        min(jobs, len(chunks)),
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_start_worker,
-        initargs=(os.getpid(),),
-    )
+    outcomes: list[Read | str] = []
+    _JOB = (sources, existing, state, force)  # set before the pool starts: the workers are forked with it
     try:
-        waiting = iter(range(len(chunks)))
-        running: dict[Future[list[Read | str]], int] = {}
-        for at in islice(waiting, jobs * _AHEAD):
-            running[pool.submit(_read_chunk, *chunks[at])] = at
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                at = running.pop(future)
-                done[at] = future.result()
-                for following in islice(waiting, 1):
-                    running[pool.submit(_read_chunk, *chunks[following])] = following
-                for _ in done[at]:
-                    count += 1
-                    if progress:
-                        progress(count, len(sources))
-        failed = False
-    except BrokenProcessPool:
+        for part in forked.chunk_results(_read_chunk, _chunks(sources, state, jobs), jobs):
+            for outcome in part:
+                outcomes.append(outcome)
+                if progress:
+                    progress(len(outcomes), len(sources))
+    except forked.WorkerDied as died:
         raise SiteError(
-            f"a worker process died while reading the pages ({count} of {len(sources)} read): killed, "
+            f"a worker process died while reading the pages ({died.done} of {len(sources)} read): killed, "
             "or out of memory; nothing was written. Run the import again (SITE_BUILDER_JOBS=1 reads "
             "in this process only)"
         ) from None
     finally:
         _JOB = None
-        _stop(pool, failed)
-    return [_as_read(source, outcome, state) for source, outcome in zip(sources, chain(*done), strict=True)]
+    return [_as_read(source, outcome, state) for source, outcome in zip(sources, outcomes, strict=True)]
 
 
 def _chunks(sources: list[SourceFile], state: ImportState, jobs: int) -> list[tuple[int, int]]:
     """Tasks as (start, stop) in `sources`: _CHUNK pages to read each (fewer in a small job, so
     that every worker gets some), a file the state knows counting 1/_KNOWN of a page."""
-    budget = max(1, min(_CHUNK, len(sources) // (jobs * _AHEAD))) * _KNOWN
+    budget = max(1, min(_CHUNK, len(sources) // (jobs * forked.AHEAD))) * _KNOWN
     chunks, start, cost = [], 0, 0
     for at, source in enumerate(sources):
         cost += 1 if source.key in state.entries else _KNOWN
@@ -178,32 +152,6 @@ def _chunks(sources: list[SourceFile], state: ImportState, jobs: int) -> list[tu
     if start < len(sources):
         chunks.append((start, len(sources)))
     return chunks
-
-
-def _stop(pool: ProcessPoolExecutor, now: bool) -> None:
-    """Shut the pool down; `now` (an error, Ctrl-C) without waiting for the chunks in hand."""
-    if not now:
-        pool.shutdown(wait=True)
-        return
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        if process.is_alive():
-            process.kill()
-            process.join(5)
-
-
-def _start_worker(parent: int) -> None:
-    """A worker ends when the import is killed, instead of holding its pipes open; Ctrl-C
-    is the parent's to handle (it stops the workers), not a traceback from each worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 def _read_chunk(start: int, stop: int) -> list[Read | str]:
@@ -246,7 +194,8 @@ def _read(source: SourceFile, existing: ExistingFiles, state: ImportState, force
     except RecursionError:
         return Read(source, sha, error=Problem("error", "elements nested too deeply to read", str(source.path)))
     packed = zlib.compress(pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL), 1)
-    return Read(source, sha, fmt, packed, traits=sitewide.traits(parsed, _host(source, parsed)))
+    traits = sitewide.traits(parsed, _host(source, parsed))
+    return Read(source, sha, fmt, packed, traits=traits, title=parsed.title, site_name=parsed.site_name)
 
 
 def _host(source: SourceFile, parsed: ParsedPage) -> str:

@@ -11,24 +11,21 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 import yaml
 
 from ..errors import Problem, SiteError
-from ..model import Article, Image, Source
 from ..output import BatchedWrites, remove_stale_temps
 from ..text import short_hash, slugify
-from . import classify, htmlpage, sitewide, textdump
-from .dates import full_dates
+from . import classify, finishing, htmlpage, sitewide, textdump
 from .decode import decode
-from .page import FoundDate, Paragraph, ParsedPage
+from .page import ParsedPage
 from .reading import Read, read_all
 from .state import ImportState
-from .validate import check_importable
-from .write import body_markdown, edited_by_hand, render_file
+from .write import edited_by_hand
 
 # Files a mirror holds beside its pages that are never article pages.
 ASSET_SUFFIXES = frozenset(
@@ -132,8 +129,9 @@ def _import_sources(args: list[Path], options: ImportOptions, progress: Progress
     """Import every source; one file's failure never stops the others.
 
     Pages are read on every core (the costly part), then the mirror's knowledge of
-    each site is learnt from all of them (sitewide.py), then each page is finished
-    and written, in the sources' order, so the result does not depend on the cores."""
+    each site is learnt from all of them (sitewide.py), then each page gets its slug
+    and file (in the sources' order, so the result does not depend on the cores), is
+    finished on every core (finishing.py) and written here as it comes back."""
     report = ImportReport()
     sources = _sources(args, report)
     remove_stale_temps(options.out)  # a killed import's half-written files
@@ -144,15 +142,37 @@ def _import_sources(args: list[Path], options: ImportOptions, progress: Progress
     for read in reads:
         if read.traits is not None:
             knowledge.add(read.traits)
-    taken = {p.stem for p in options.out.glob("*.md")}
+    todo = _choose_files(reads, options.out, existing, knowledge)
+    finished = zip(todo, finishing.finish_all(reads, todo, knowledge, options), strict=True)
     fresh = ImportState()
     with BatchedWrites() as writer:
         for read in reads:
-            outcome = _settle(read, options, existing, taken, knowledge, report, writer)
+            outcome = _settle(read, next(finished) if read.packed else None, options.force, report, writer)
             report.counts[outcome] += 1
             fresh.remember(read)
     fresh.save(options.out)  # after the batch is in place: the state never runs ahead of the files
     return report
+
+
+def _choose_files(
+    reads: list[Read], out: Path, existing: ExistingFiles, knowledge: sitewide.SiteKnowledge
+) -> list[finishing.Todo]:
+    """Each page to finish, with its file: the one it made before, else a new slug from its
+    title (`-2`, `-3` … after the slugs taken by the files there and the pages before it)."""
+    taken = {p.stem for p in out.glob("*.md")}
+    todo = []
+    for at, read in enumerate(reads):
+        if not read.packed:
+            continue
+        target = existing.find(read.source.key, read.sha)
+        slug = (
+            target.stem
+            if target
+            else _unique_slug(slugify(knowledge.title(read.title, read.site_name, read.host)), taken)
+        )
+        taken.add(slug)
+        todo.append(finishing.Todo(at, slug, target or out / f"{slug}.md"))
+    return todo
 
 
 def _sources(args: list[Path], report: ImportReport) -> list[SourceFile]:
@@ -169,10 +189,8 @@ def _sources(args: list[Path], report: ImportReport) -> list[SourceFile]:
 
 def _settle(
     read: Read,
-    options: ImportOptions,
-    existing: ExistingFiles,
-    taken: set[str],
-    knowledge: sitewide.SiteKnowledge,
+    done: tuple[finishing.Todo, finishing.Finished] | None,
+    force: bool,
     report: ImportReport,
     writer: BatchedWrites,
 ) -> str:
@@ -183,13 +201,15 @@ def _settle(
     if read.skip:
         report.problems.append(Problem("skipped", read.skip, str(read.source.path)))
         return "skipped"
-    if read.parsed is None:
+    if done is None:
         return "unchanged"
-    parsed, _dropped = sitewide.finish(read.parsed, read.host, knowledge, read.traits.blocks if read.traits else ())
+    todo, finished = done
+    report.problems.extend(finished.problems)
+    if not finished.text:
+        return "failed"
     try:
-        return _import_one(read.source, parsed, read.fmt, read.sha, options, existing, taken, report, writer)
-    except SiteError as err:
-        report.problems.append(Problem.from_error(err if err.path else err.at(read.source.path)))
+        _copy_images(finished.copies, writer)
+        return _write(finished.text, read.sha, todo.path, force, report, writer)
     except OSError as err:
         report.problems.append(Problem("error", err.strerror or str(err), str(read.source.path)))
     return "failed"
@@ -235,56 +255,6 @@ def _yaml_scalar(raw: str) -> str:
     return str(value)
 
 
-def _import_one(
-    source: SourceFile,
-    parsed: ParsedPage,
-    fmt: str,
-    sha: str,
-    options: ImportOptions,
-    existing: ExistingFiles,
-    taken: set[str],
-    report: ImportReport,
-    writer: BatchedWrites,
-) -> str:
-    for message in parsed.warnings:
-        report.problems.append(Problem("warning", message))
-    target = existing.find(source.key, sha)
-    slug = target.stem if target else _unique_slug(slugify(parsed.title), taken)
-    taken.add(slug)
-    date, note = _settle_date(parsed, options, source.path)
-    if note:
-        report.problems.append(Problem("warning", note, str(source.path)))
-    images = _place_images(parsed, options.out, slug, writer)
-    article = Article(
-        title=parsed.title,
-        slug=slug,
-        date=date.value,
-        date_source=date.source,
-        category=parsed.category,
-        summary=parsed.summary,
-        body=body_markdown(parsed.blocks),
-        images=images,
-        see_also=parsed.see_also,
-        related=parsed.related,
-        source=Source(source.key, fmt, sha, parsed.url),
-        extra=_extra(parsed),
-    )
-    text = render_file(article)
-    check_importable(text, article.slug, source.path)
-    return _write(article, text, target or options.out / f"{slug}.md", options.force, report, writer)
-
-
-def _extra(parsed: ParsedPage) -> dict[str, object]:
-    extra: dict[str, object] = {}
-    if parsed.authors:
-        extra["authors"] = list(parsed.authors)
-    if parsed.tags:
-        extra["tags"] = list(parsed.tags)
-    if parsed.updated is not None:
-        extra["updated"] = parsed.updated
-    return extra
-
-
 def parse_source(raw: bytes, source: SourceFile) -> tuple[ParsedPage, str]:
     """One source's bytes → ParsedPage and its format; NotAnArticle or SiteError otherwise."""
     where = str(source.path)
@@ -321,49 +291,15 @@ def _unique_slug(slug: str, taken: set[str], limit: int = 80) -> str:
     return slug[: limit - len(suffix)].rstrip("-") + suffix
 
 
-def _settle_date(parsed: ParsedPage, options: ImportOptions, path: Path) -> tuple[FoundDate, str]:
-    """--date, then what the page states, then the latest full date it mentions, then mtime."""
-    if options.date:
-        return FoundDate(options.date, "cli"), ""
-    if parsed.date:
-        return parsed.date, ""
-    mentioned = full_dates(" ".join(_own_text(parsed)))
-    if mentioned:
-        latest = max(mentioned)
-        return FoundDate(latest, "inferred"), f"no publication date; inferred {latest} from the text"
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
-    return FoundDate(mtime, "file"), f"no date in the page; using the file's time {mtime}"
-
-
-def _own_text(parsed: ParsedPage) -> Iterator[str]:
-    """The article's own words; related cards speak of other days."""
-    yield parsed.title
-    yield parsed.summary
-    for img in parsed.images:
-        yield img.caption
-    for block in parsed.blocks:
-        if isinstance(block, Paragraph):
-            yield block.text
-
-
-def _place_images(parsed: ParsedPage, out: Path, slug: str, writer: BatchedWrites) -> tuple[Image, ...]:
-    """Copy images the mirror holds into `<slug>/` beside the article; src points there."""
-    placed = []
-    for index, image in enumerate(parsed.images):
-        local = parsed.image_files[index] if index < len(parsed.image_files) else None
-        if local is None:
-            placed.append(image)
-            continue
-        name = f"{index + 1:02d}-{slugify(local.stem, 40)}{local.suffix.lower()}"
-        dest = out / slug / name
+def _copy_images(copies: tuple[tuple[Path, Path], ...], writer: BatchedWrites) -> None:
+    """The mirror's image files beside their article, where they differ from what is there."""
+    for local, dest in copies:
         data = local.read_bytes()
         if not dest.exists() or dest.read_bytes() != data:
             writer.write(dest, data)
-        placed.append(replace(image, src=f"{slug}/{name}"))
-    return tuple(placed)
 
 
-def _write(article: Article, text: str, path: Path, force: bool, report: ImportReport, writer: BatchedWrites) -> str:
+def _write(text: str, sha: str, path: Path, force: bool, report: ImportReport, writer: BatchedWrites) -> str:
     if not path.exists():
         writer.write(path, text)
         return "imported"
@@ -371,7 +307,7 @@ def _write(article: Article, text: str, path: Path, force: bool, report: ImportR
     if old == text:
         return "unchanged"
     if edited_by_hand(old) and not force:
-        if _same_source(old, article):
+        if f"  sha256: {sha}\n" in old:  # the same source as last time: the person's edit stays
             return "unchanged"
         report.problems.append(
             Problem("warning", "edited by hand since its import; not overwritten (use --force)", str(path))
@@ -379,7 +315,3 @@ def _write(article: Article, text: str, path: Path, force: bool, report: ImportR
         return "skipped"
     writer.write(path, text)
     return "updated"
-
-
-def _same_source(old: str, article: Article) -> bool:
-    return article.source is not None and f"  sha256: {article.source.sha256}\n" in old

@@ -63,6 +63,10 @@ class SiteKnowledge:
         counts = self.suffixes.get(host, Counter())
         return frozenset(part for part, n in counts.items() if n >= 2 and n * 3 >= pages)
 
+    def title(self, title: str, site_name: str, host: str) -> str:
+        """A page's title without its site's name (learnt or stated) at either end."""
+        return strip_suffix(title, site_name, self.site_suffixes(host)) or title
+
 
 def traits(page: ParsedPage, host: str) -> PageTraits:
     return PageTraits(host, tuple(fingerprint(b) for b in page.blocks), page.title_raw)
@@ -80,8 +84,7 @@ def finish(
     dropped = len(page.blocks) - len(kept)
     if dropped and not any(isinstance(b, (Paragraph, Markup)) for b in kept):
         kept, dropped = page.blocks, 0  # never empty a page: the repetition was the article
-    title = strip_suffix(page.title, page.site_name, knowledge.site_suffixes(host))
-    return replace(page, blocks=kept, title=title or page.title), dropped
+    return replace(page, blocks=kept, title=knowledge.title(page.title, page.site_name, host)), dropped
 
 
 def _repeated(block: Block, print_: str, host: str, knowledge: SiteKnowledge) -> bool:
