@@ -82,16 +82,19 @@ def test_a_small_job_is_read_in_this_process(tmp_path):
 
 
 DYING_IMPORT = """
-import os, signal, sys
+import os, signal, sys, time
 from pathlib import Path
 from site_builder import cli, output
 from site_builder.importer import finishing, reading, run
 
 pids, where = Path(sys.argv[1]), sys.argv[2]
 
-def dying(source):
+def dying(source, written=None):
     (pids / str(os.getpid())).touch()
     if source.path.name == "dump025.txt":
+        deadline = time.monotonic() + 30
+        while written and len(list(written.glob("*.md"))) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the pages before it are in place, however slow the machine
         os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer or a user would
 
 if where == "reading":
@@ -99,7 +102,8 @@ if where == "reading":
     run.parse_source = lambda raw, source: dying(source) or real_parse(raw, source)
 else:
     real_finish = finishing.finish
-    finishing.finish = lambda read, *rest: dying(read.source) or real_finish(read, *rest)
+    out = Path(sys.argv[sys.argv.index("--out") + 1])
+    finishing.finish = lambda read, *rest: dying(read.source, out) or real_finish(read, *rest)
     finishing._MIN_PARALLEL = 2
     run.BatchedWrites = lambda: output.BatchedWrites(4)  # some files are in place when it dies
 reading._CHUNK = finishing._CHUNK = 4  # several chunks ahead of the dead one, and after it

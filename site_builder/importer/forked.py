@@ -55,19 +55,26 @@ def chunk_results(work: Callable[[int, int], list[T]], chunks: list[Chunk], jobs
         running: dict[Future[list[T]], int] = {}
         for at in islice(waiting, jobs * AHEAD):
             running[pool.submit(work, *chunks[at])] = at
-        while running:
+        broken = False
+        while running and not broken:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                done[running.pop(future)] = future.result()
-                for at in islice(waiting, 1):
+                at = running.pop(future)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    broken = True  # the chunks finished beside it are still yielded
+                    continue
+                done[at] = future.result()
+                for at in islice(waiting, 0 if broken else 1):
                     running[pool.submit(work, *chunks[at])] = at
             while following in done:
                 part = done.pop(following)
                 following += 1
                 count += len(part)
                 yield part
+        if broken:
+            raise WorkerDied(count)
         failed = False
-    except BrokenProcessPool:
+    except BrokenProcessPool:  # from submit(), once the pool is broken
         raise WorkerDied(count) from None
     finally:
         _stop(pool, failed)
