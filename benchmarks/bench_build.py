@@ -74,7 +74,7 @@ SERVE_EDIT = """
 import sys, time
 from pathlib import Path
 from site_builder.build import build
-from site_builder.cache import BuildState
+from site_builder.state import BuildState
 site, article = Path(sys.argv[1]), Path(sys.argv[2])
 state = BuildState()
 build(site, state=state)

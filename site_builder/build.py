@@ -20,18 +20,7 @@ from typing import Any
 
 from . import config as config_mod
 from .assets import collect_figures, static_files
-from .cache import (
-    BuildState,
-    ParsedFile,
-    Signer,
-    code_digest,
-    global_digest,
-    inputs_fingerprint,
-    load_state,
-    load_unchanged,
-    save_state,
-    save_unchanged,
-)
+from .cache import Signer, code_digest, global_digest, inputs_fingerprint, load_unchanged, save_unchanged
 from .content import parse_bytes
 from .errors import Problem, SiteError
 from .gcpolicy import fewer_collections
@@ -41,6 +30,7 @@ from .output import InPlaceOutput, OutputWriter, StagedOutput, unchanged_file
 from .plan import PageKind, PageSpec, plan
 from .render import Renderer, make_environment
 from .search import KeyMemo, Postings, SearchIndex, doc_keys
+from .state import BuildState, ParsedFile, load_state, save_state
 from .urls import Urls, output_file
 from .views import Views
 from .workers import jobs_wanted, map_batches, render_pages, write_files
@@ -193,9 +183,11 @@ def cached_build(
             )
             result.seconds = time.perf_counter() - started
             return result
-    state = load_state(root, target) if use_cache else BuildState()
+    state, unused = load_state(root, target) if use_cache else (BuildState(), None)
     result = build(root, target, overrides, strict, progress, state)
-    if result.written and (result.rendered or result.changed or not use_cache):
+    if unused is not None:
+        result.problems.insert(0, unused)
+    if result.written and (result.rendered or result.changed or not use_cache or unused is not None):
         save_state(root, target, state)
     if result.written:
         save_unchanged(
@@ -373,7 +365,7 @@ def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildS
         except OSError as err:
             outcomes[rel] = Problem("error", err.strerror or str(err), rel)
             continue
-        stamp = (info.st_mtime_ns, info.st_size)
+        stamp = (info.st_size, info.st_mtime_ns)
         cached = state.parsed.get(rel)
         if cached is not None and cached.stamp == stamp:
             outcomes[rel] = cached

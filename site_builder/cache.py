@@ -1,67 +1,36 @@
-"""What the last build was made from, so the next one renders only what changed.
+"""What decides that a build can skip work: page signatures and input fingerprints.
 
 Every output page gets a signature: a digest of the templates, config and code
 (the "global" part) and of exactly what the page shows (its PageSpec deps: an
 article's own bytes for its page, its card fields for lists and feeds). A page
-whose signature is unchanged is taken from the previous output as it is. The
-state lives in memory for `serve`; it never decides output on its own, it only
-lets a build skip work, so a missing or stale state just means a full build.
+whose signature is unchanged is taken from the previous output as it is (the
+signatures are kept in the build state, state.py). And when neither the inputs
+nor the output changed since the last build, the build is skipped whole
+(load_unchanged).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
-import pickle
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .config import SiteConfig
-from .model import Article, Site
+from .model import Site
 from .plan import PageKind, PageSpec
-from .search import SearchIndex
 from .views import Figure
 
-
-@dataclass
-class ParsedFile:
-    """A content file as last parsed, keyed by its stat so unchanged files are not re-read."""
-
-    stamp: tuple[int, int]  # (mtime_ns, size)
-    digest: str
-    article: Article
-
-
-@dataclass
-class BuildState:
-    """Carried from one build to the next by a long-running process."""
-
-    parsed: dict[str, ParsedFile] = field(default_factory=dict)
-    signatures: dict[str, str] = field(default_factory=dict)  # output file -> signature
-    output: Path | None = None  # the output folder those signatures describe
-    search_signature: str = ""  # what the search index was built from
-    # (size, mtime_ns) of each output file as the build left it: a file changed since
-    # (by hand, by another tool) is rendered again rather than trusted.
-    # Every file in the output is in it, so it is also the list of them.
-    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
-    search_index: SearchIndex | None = None  # the index in memory, for updating it in place
-    related: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {})  # (inputs digest, similar articles)
-
-
 CACHE_DIR = ".site-builder-cache"
-_FORMAT = 2  # 2: BuildState lost `files` (the keys of `stamps`)
 
 
-def _key() -> bytes:
-    """This machine's key for signing caches, kept outside any site: a cache file that
-    came with a repository (or was edited) fails the check and is never unpickled."""
+def machine_key() -> bytes:
+    """This machine's key for signing caches, kept outside any site: a cache that came with
+    a repository (or was edited) fails the check and is never trusted (state.py)."""
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "site-builder"
     path = home / "cache.key"
     try:
@@ -72,50 +41,6 @@ def _key() -> bytes:
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
             handle.write(key)
         return key
-
-
-def load_state(root: Path, out: Path) -> BuildState:
-    """The last build's state for this site and output, or a fresh one when the cache is
-    missing, from other code, for another output folder, corrupt or not signed here."""
-    path = root / CACHE_DIR / "state.pickle"
-    try:
-        raw = memoryview(path.read_bytes())  # slices of a view copy nothing
-        mac, header, body = bytes(raw[:32]), bytes(raw[32:96]), raw[96:]
-        if not hmac.compare_digest(mac, hmac.new(_key(), header + body, hashlib.sha256).digest()):
-            return BuildState()
-        if header != _header(out):
-            return BuildState()
-        state = pickle.loads(body)
-    except Exception:
-        return BuildState()
-    return state if isinstance(state, BuildState) else BuildState()
-
-
-def save_state(root: Path, out: Path, state: BuildState) -> None:
-    """Write the cache atomically (outside output/, so it is never deployed)."""
-    folder = root / CACHE_DIR
-    folder.mkdir(exist_ok=True)
-    (folder / ".gitignore").write_text("*\n")
-    header = _header(out)
-    mac = hmac.new(_key(), header, hashlib.sha256)
-    tmp = folder / f".state.{os.getpid()}.tmp"
-    with tmp.open("wb") as handle:
-        handle.write(bytes(32) + header)
-        pickle.dump(state, _Signing(handle, mac), protocol=pickle.HIGHEST_PROTOCOL)
-        handle.seek(0)
-        handle.write(mac.digest())  # streamed: the state is never held twice in memory
-    os.replace(tmp, folder / "state.pickle")
-
-
-class _Signing:
-    """A file wrapper that feeds everything written through it to an HMAC."""
-
-    def __init__(self, handle: Any, mac: hmac.HMAC):
-        self.handle, self.mac = handle, mac
-
-    def write(self, data: bytes) -> int:
-        self.mac.update(data)
-        return self.handle.write(data)
 
 
 def inputs_fingerprint(root: Path, config: SiteConfig, overrides: Any, strict: bool) -> str:
@@ -187,11 +112,6 @@ def save_unchanged(
     tmp = folder / f".unchanged.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, folder / "unchanged.json")
-
-
-def _header(out: Path) -> bytes:
-    """64 bytes naming the cache format, the code and the output folder it belongs to."""
-    return hashlib.sha256(f"{_FORMAT}\0{code_digest()}\0{out.resolve()}".encode()).hexdigest().encode()
 
 
 @cache

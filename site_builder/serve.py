@@ -25,9 +25,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildResult, build
-from .cache import BuildState
 from .config import load as load_config
 from .errors import SiteError
+from .state import BuildState
 
 EVENTS_PATH = "/__livereload"
 TEXT_TYPES = (

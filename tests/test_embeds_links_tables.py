@@ -15,9 +15,9 @@ from sitekit import article, broken_links, make_site, parse_page, resolve, serve
 from test_pages_checked import ARTIFACTS, serious_axe_violations, vnu_errors
 
 from site_builder.build import build
-from site_builder.cache import BuildState
 from site_builder.embeds import EMBED_HOSTS
 from site_builder.markdown import BodyContext, archive_href, make_parser, render_body
+from site_builder.state import BuildState
 from site_builder.urls import source_key
 
 ORIGIN = "https://www.khabarain.example"

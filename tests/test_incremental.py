@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from sitekit import article, make_site, write_article
 
 from site_builder import workers
 from site_builder.build import build
-from site_builder.cache import BuildState, output_fingerprint, stamps_fingerprint
+from site_builder.cache import output_fingerprint, stamps_fingerprint
+from site_builder.state import BuildState, load_state
 
 
 def _tree(out):
@@ -33,14 +35,20 @@ def _site(tmp_path, count=60):
 
 
 @pytest.mark.slow
-def test_random_edits_incremental_equals_clean(tmp_path):
+@pytest.mark.parametrize("kept", ["in memory", "on disk"])
+def test_random_edits_incremental_equals_clean(tmp_path, kept):
+    """`serve` keeps the state in memory; the command line loads and saves it (state.py)."""
     site = _site(tmp_path)
     state = BuildState()
-    assert build(site, state=state).written
-    rng = random.Random(20251129)
+    assert _rebuild(site, state, kept).written
+    rng = random.Random(14)  # a seed whose 16 steps try every kind of change
     content = site / "content"
-    for step in range(12):
-        action = rng.choice(["edit", "add", "delete", "retitle", "template", "redate", "none"])
+    cats = ["سياسة", "رياضة", "اقتصاد", "صحة"]
+    actions = ["edit", "add", "delete", "retitle", "template", "redate", "move", "config", "none"]
+    done = []
+    for step in range(16):
+        action = rng.choice(actions)
+        done.append(action)
         files = sorted(content.glob("*.md"))
         target = rng.choice(files)
         if action == "edit":
@@ -58,17 +66,37 @@ def test_random_edits_incremental_equals_clean(tmp_path):
         elif action == "redate":
             text = target.read_text(encoding="utf-8")
             target.write_text(text.replace("date: 2025-", "date: 2024-", 1), encoding="utf-8")
-        incremental = build(site, state=state)
+        elif action == "move":
+            text = target.read_text(encoding="utf-8")
+            now = next(c for c in cats if f"category: {c}" in text)
+            target.write_text(text.replace(f"category: {now}", f"category: {rng.choice(cats)}", 1), encoding="utf-8")
+        elif action == "config":
+            config = site / "site.yml"
+            text = config.read_text(encoding="utf-8")
+            config.write_text(re.sub(r"per_page: \d+", f"per_page: {rng.randint(4, 9)}", text), encoding="utf-8")
+        incremental = _rebuild(site, state, kept)
         assert incremental.written, incremental.problems
         build(site, out=tmp_path / f"clean{step}")
         assert _tree(site / "output") == _tree(tmp_path / f"clean{step}"), (step, action)
         # What the build recorded of its files is what a walk of output/ finds: the
         # no-change fast path compares the two.
         out = (site / "output").resolve()
+        if kept == "on disk":
+            state, unused = load_state(site, out)
+            assert unused is None, unused
         assert set(state.stamps) == set(_tree(out))
         assert stamps_fingerprint(out, state.stamps) == output_fingerprint(out), (step, action)
         if action == "none":
             assert incremental.rendered == 0
+    assert set(done) == set(actions), done  # the seed tries every kind of change
+
+
+def _rebuild(site, state, kept):
+    if kept == "in memory":
+        return build(site, state=state)
+    from site_builder.build import cached_build
+
+    return cached_build(site)
 
 
 def test_no_change_rebuild_renders_nothing_and_one_edit_little(tmp_path):
@@ -117,27 +145,44 @@ def test_cache_on_disk_is_used_checked_and_distrusted_when_it_should_be(tmp_path
     site = _site(tmp_path, 30)
     first = cached_build(site)
     clean = _tree(site / "output")
-    assert first.rendered == first.reused + first.rendered and (site / ".site-builder-cache" / "state.pickle").is_file()
+    db = site / ".site-builder-cache" / "state.sqlite"
+    assert first.rendered == first.reused + first.rendered and db.is_file()
     assert cached_build(site).rendered == 0
 
     # A page edited by hand in output/ is noticed and made again.
     page = site / "output" / "n005" / "index.html"
     page.write_bytes(page.read_bytes().replace("خبر".encode(), "خير".encode(), 1))
     again = cached_build(site)
-    assert again.rendered == 1 and _tree(site / "output") == clean
+    assert again.rendered == 1 and _tree(site / "output") == clean and not again.problems
 
-    # A corrupt cache, or one signed elsewhere (or shipped in a repository), is ignored:
-    # the next build that has work to do renders everything.
-    cache = site / ".site-builder-cache" / "state.pickle"
-    raw = bytearray(cache.read_bytes())
-    raw[200] ^= 0xFF
-    cache.write_bytes(bytes(raw))
-    target = site / "content" / "n007.md"
-    target.write_text(target.read_text(encoding="utf-8") + "\nفقرة جديدة.\n", encoding="utf-8")
-    assert cached_build(site).rendered == first.rendered
+    def edit_and_build(words: str):
+        target = site / "content" / "n007.md"
+        target.write_text(target.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
+        return cached_build(site)
+
+    # A damaged row (SQLite checksums nothing) is not trusted: the state is set aside, said so.
+    raw = bytearray(db.read_bytes())
+    at = raw.find(b'{"@":"Article","v":["')  # a source row's front matter, its title next
+    assert at > 0
+    raw[at + 22] ^= 0x01  # one bit of the title's first letter
+    db.write_bytes(bytes(raw))
+    damaged = edit_and_build("فقرة جديدة.")
+    assert damaged.rendered == first.rendered
+    said = [p for p in damaged.problems if p.path == str(db)]
+    assert [(p.level, p.message) for p in said] == [
+        ("warning", "build state unreadable (the row of content/n008.md is damaged); set aside, building everything")
+    ]
+
+    # Not a database at all, or one made with another machine's key (or shipped in a
+    # repository): the same, with the reason.
+    db.write_bytes(b"SQLite format 3\0" + bytes(200))
+    assert edit_and_build("فقرة ثالثة.").rendered == first.rendered
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key-b"))
-    target.write_text(target.read_text(encoding="utf-8") + "\nفقرة أخرى.\n", encoding="utf-8")
-    assert cached_build(site).rendered == first.rendered
+    foreign = edit_and_build("فقرة أخرى.")
+    assert foreign.rendered == first.rendered
+    assert [str(p) for p in foreign.problems if p.path == str(db)] == [
+        f"{db}: info: build state not used: it was not made on this machine by site-builder; building everything"
+    ]
     build(site, out=tmp_path / "clean")
     assert _tree(site / "output") == _tree(tmp_path / "clean")
     assert cached_build(site).rendered == 0  # and then nothing to do again

@@ -1,0 +1,283 @@
+"""The build state: what the last build was made from, so the next one parses and renders
+only what changed; in memory for `serve`, on disk between command-line builds.
+
+On disk it is a SQLite database (`.site-builder-cache/state.sqlite`, outside output/), as
+Lektor keeps its build state, with a row per content file and per output file, so a save
+writes only the rows that changed:
+- meta: the format, the code and the output folder the state belongs to, this machine's
+  mark, the search index's signature;
+- sources: per content file its stamp, digest and parsed front matter (JSON, no body);
+- files: per output file the stamp the build left and, for a page, its signature;
+- blobs: the search index and the similar-articles map, pickled and signed with this
+  machine's key (cache.machine_key).
+
+A save is one transaction: a build killed while saving leaves the previous state whole.
+A database that cannot be read, or that was not made here by this code for this output
+folder, is set aside with a message and never trusted: everything is built again. The
+state never decides output on its own; it only lets a build skip work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import pickle
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import modeljson
+from .cache import CACHE_DIR, code_digest, machine_key
+from .errors import Problem
+from .model import Article
+from .search import SearchIndex
+
+FILE = "state.sqlite"
+FORMAT = "3"  # raise when the tables or the rows' shapes change: an older state is then not read
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sources"
+    " (rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL,"
+    " article TEXT NOT NULL, checksum BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, signature TEXT)",
+    "CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, mac BLOB NOT NULL, data BLOB NOT NULL)",
+)
+
+Stamp = tuple[int, int]  # (size, mtime_ns), of content and output files alike
+FileRow = tuple[int | None, int | None, str | None]  # (size, mtime_ns, signature) of an output file
+
+
+@dataclass
+class ParsedFile:
+    """A content file as last parsed, keyed by its stat so unchanged files are not re-read."""
+
+    stamp: Stamp
+    digest: str
+    article: Article
+
+
+@dataclass
+class OnDisk:
+    """What the database holds, as last loaded or saved: a save writes only what differs."""
+
+    sources: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
+    files: dict[str, FileRow] = field(default_factory=dict)
+    search_signature: str = ""
+    related_digest: str = ""
+
+
+@dataclass
+class BuildState:
+    """Carried from one build to the next (by `serve` in memory, by the CLI on disk)."""
+
+    parsed: dict[str, ParsedFile] = field(default_factory=dict)
+    signatures: dict[str, str] = field(default_factory=dict)  # output file -> signature
+    output: Path | None = None  # the output folder those signatures describe
+    search_signature: str = ""  # what the search index was built from
+    # (size, mtime_ns) of each output file as the build left it: a file changed since
+    # (by hand, by another tool) is rendered again rather than trusted.
+    # Every file in the output is in it, so it is also the list of them.
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    search_index: SearchIndex | None = None  # the index in memory, for updating it in place
+    related: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {})  # (inputs digest, similar articles)
+    disk: OnDisk | None = None  # what the database holds, when the state came from one
+
+
+def state_file(root: Path) -> Path:
+    return root / CACHE_DIR / FILE
+
+
+def load_state(root: Path, out: Path) -> tuple[BuildState, Problem | None]:
+    """The last build's state for this site and output folder; a fresh one (and why, when
+    there was a database that could not be used) otherwise."""
+    path = state_file(root)
+    if not path.is_file():
+        return BuildState(), None
+    try:
+        with closing(_connect(path)) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            foreign = _foreign(meta, out)
+            if foreign:
+                _discard(path)
+                return BuildState(), Problem("info", f"build state not used: {foreign}; building everything", str(path))
+            return _read(db, meta, out), None
+    except (sqlite3.Error, ValueError, TypeError, KeyError, pickle.UnpicklingError, EOFError) as err:
+        _discard(path)
+        why = f"build state unreadable ({err}); set aside, building everything"
+        return BuildState(), Problem("warning", why, str(path))
+
+
+def _foreign(meta: dict[str, str], out: Path) -> str:
+    """Why a database's rows cannot be trusted for this build ("" when they can)."""
+    if meta.get("mark") != _mark():
+        return "it was not made on this machine by site-builder"
+    if meta.get("format") != FORMAT or meta.get("code") != code_digest():
+        return "it was made by another version of site-builder"
+    if meta.get("out") != str(out.resolve()):
+        return f"it describes another output folder ({meta.get('out')})"
+    return ""
+
+
+def _read(db: sqlite3.Connection, meta: dict[str, str], out: Path) -> BuildState:
+    disk = OnDisk(search_signature=meta.get("search_signature", ""), related_digest=meta.get("related_digest", ""))
+    state = BuildState(output=out.resolve(), search_signature=disk.search_signature, disk=disk)
+    rows = db.execute("SELECT rel, size, mtime_ns, digest, article, checksum FROM sources")
+    for rel, size, mtime, digest, article, checksum in rows:
+        if bytes(checksum) != _checksum(rel, size, mtime, digest, article):
+            raise ValueError(f"the row of {rel} is damaged")
+        state.parsed[rel] = ParsedFile((size, mtime), digest, modeljson.loads(article))
+        disk.sources[rel] = ((size, mtime), digest)
+    for path, size, mtime, signature in db.execute("SELECT path, size, mtime_ns, signature FROM files"):
+        if size is not None and mtime is not None:
+            state.stamps[path] = (size, mtime)
+        if signature is not None:
+            state.signatures[path] = signature
+        disk.files[path] = (size, mtime, signature)
+    blobs = {name: _unsealed(name, mac, data) for name, mac, data in db.execute("SELECT name, mac, data FROM blobs")}
+    index = blobs.get("search_index")
+    state.search_index = index if isinstance(index, SearchIndex) else None
+    related = blobs.get("related")
+    if isinstance(related, tuple) and len(related) == 2 and isinstance(related[0], str):
+        state.related = (related[0], related[1])
+    return state
+
+
+def save_state(root: Path, out: Path, state: BuildState) -> int:
+    """Write what changed since the state was loaded or last saved, in one transaction; the
+    number of rows written. A state from another output folder replaces the database."""
+    path = state_file(root)
+    path.parent.mkdir(exist_ok=True)
+    (path.parent / ".gitignore").write_text("*\n")
+    (path.parent / "state.pickle").unlink(missing_ok=True)  # the format before this one
+    disk = state.disk if state.disk is not None and state.output == out.resolve() and path.is_file() else None
+    if disk is None:
+        _discard(path)
+        disk = OnDisk()
+    with closing(_connect(path)) as db, _transaction(db):
+        for statement in _SCHEMA:
+            db.execute(statement)
+        written = _save_meta(db, out, state, disk)
+        written += _save_sources(db, state.parsed, disk.sources)
+        written += _save_files(db, state, disk.files)
+        written += _save_blobs(db, state, disk)
+    state.disk = disk
+    return written
+
+
+def _save_meta(db: sqlite3.Connection, out: Path, state: BuildState, disk: OnDisk) -> int:
+    values = {
+        "mark": _mark(),
+        "format": FORMAT,
+        "code": code_digest(),
+        "out": str(out.resolve()),
+        "search_signature": state.search_signature,
+        "related_digest": state.related[0],
+    }
+    db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
+    return len(values)
+
+
+def _save_sources(db: sqlite3.Connection, parsed: dict[str, ParsedFile], saved: dict[str, tuple[Stamp, str]]) -> int:
+    changed = [(rel, p) for rel, p in parsed.items() if saved.get(rel) != (p.stamp, p.digest)]
+    gone = [rel for rel in saved if rel not in parsed]
+    db.executemany(
+        "INSERT OR REPLACE INTO sources (rel, size, mtime_ns, digest, article, checksum) VALUES (?, ?, ?, ?, ?, ?)",
+        [_source_row(rel, p) for rel, p in changed],
+    )
+    db.executemany("DELETE FROM sources WHERE rel = ?", [(rel,) for rel in gone])
+    for rel, p in changed:
+        saved[rel] = (p.stamp, p.digest)
+    for rel in gone:
+        del saved[rel]
+    return len(changed) + len(gone)
+
+
+def _source_row(rel: str, parsed: ParsedFile) -> tuple[str, int, int, str, str, bytes]:
+    size, mtime = parsed.stamp
+    article = modeljson.dumps(parsed.article)
+    return rel, size, mtime, parsed.digest, article, _checksum(rel, size, mtime, parsed.digest, article)
+
+
+def _checksum(rel: str, size: int, mtime: int, digest: str, article: str) -> bytes:
+    """SQLite does not checksum its pages: a damaged byte in a row must not pass for an
+    unchanged file's front matter."""
+    return hashlib.blake2b(f"{rel}\0{size}\0{mtime}\0{digest}\0{article}".encode(), digest_size=16).digest()
+
+
+def _save_files(db: sqlite3.Connection, state: BuildState, saved: dict[str, FileRow]) -> int:
+    rows: dict[str, FileRow] = {}
+    for path in state.stamps.keys() | state.signatures.keys():
+        size, mtime = state.stamps.get(path, (None, None))
+        rows[path] = (size, mtime, state.signatures.get(path))
+    changed = [(path, row) for path, row in rows.items() if saved.get(path) != row]
+    gone = [path for path in saved if path not in rows]
+    db.executemany(
+        "INSERT OR REPLACE INTO files (path, size, mtime_ns, signature) VALUES (?, ?, ?, ?)",
+        [(path, *row) for path, row in changed],
+    )
+    db.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
+    saved.clear()
+    saved.update(rows)
+    return len(changed) + len(gone)
+
+
+def _save_blobs(db: sqlite3.Connection, state: BuildState, disk: OnDisk) -> int:
+    """The search index when its signature moved, the similar-articles map when its inputs did."""
+    written = 0
+    blobs: list[tuple[str, object, str, str]] = [
+        ("search_index", state.search_index, state.search_signature, disk.search_signature),
+        ("related", state.related, state.related[0], disk.related_digest),
+    ]
+    for name, value, now, before in blobs:
+        stored = db.execute("SELECT 1 FROM blobs WHERE name = ?", (name,)).fetchone() is not None
+        if value is None:
+            db.execute("DELETE FROM blobs WHERE name = ?", (name,))
+        elif now != before or not stored:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            row = (name, _seal(name, data), data)
+            db.execute("INSERT OR REPLACE INTO blobs (name, mac, data) VALUES (?, ?, ?)", row)
+            written += 1
+    disk.search_signature, disk.related_digest = state.search_signature, state.related[0]
+    return written
+
+
+def _seal(name: str, data: bytes) -> bytes:
+    return hmac.new(machine_key(), name.encode() + b"\0" + data, hashlib.sha256).digest()
+
+
+def _unsealed(name: str, mac: bytes, data: bytes) -> object:
+    """A blob unpickled only when this machine's key signed it (a database that came with a
+    repository, or was edited, never reaches pickle)."""
+    if not hmac.compare_digest(bytes(mac), _seal(name, bytes(data))):
+        raise ValueError(f"the {name} blob is not signed by this machine")
+    return pickle.loads(data)
+
+
+def _mark() -> str:
+    """This machine's mark on its databases: only its key makes it."""
+    return hmac.new(machine_key(), b"site-builder build state", hashlib.sha256).hexdigest()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)  # transactions are explicit
+    db.execute("PRAGMA journal_mode=WAL")  # a reader (serve) never blocks a saving build
+    db.execute("PRAGMA synchronous=NORMAL")  # atomic either way; a cache need not survive power loss
+    return db
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _discard(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
