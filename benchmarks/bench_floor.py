@@ -26,10 +26,10 @@ from markdown_it import MarkdownIt  # noqa: E402
 
 from site_builder import config as config_mod  # noqa: E402
 from site_builder.assets import collect_figures  # noqa: E402
-from site_builder.build import _parse_all  # noqa: E402
-from site_builder.indexes import build_site  # noqa: E402
+from site_builder.sitemodel import build_site  # noqa: E402
 from site_builder.plan import plan  # noqa: E402
 from site_builder.render import Renderer, make_environment  # noqa: E402
+from site_builder.sources import parse_all  # noqa: E402
 from site_builder.state import BuildState  # noqa: E402
 from site_builder.urls import Urls  # noqa: E402
 from site_builder.views import Views  # noqa: E402
@@ -50,7 +50,7 @@ def main() -> None:
     if not (site_dir / "content").is_dir() or len(list((site_dir / "content").glob("*.md"))) != args.size:
         write_archive(site_dir, args.size)
     config = config_mod.load(site_dir)
-    site, _ = build_site(_parse_all(site_dir / config.content_dir, site_dir, [], BuildState()), config)
+    site, _ = build_site(parse_all(site_dir / config.content_dir, site_dir, [], BuildState()), config)
     figures, _ = collect_figures(site, site_dir / config.content_dir, [], Urls(config.base_path, config.site_url))
     specs = [s for s in plan(site, config) if s.kind == "article"]
     renderer = Renderer(site, config, Views(site, config, figures), make_environment(site_dir / "templates"), specs)

@@ -27,7 +27,7 @@ from corpus import write_archive  # noqa: E402
 from site_builder import config as config_mod  # noqa: E402
 from site_builder.build import build  # noqa: E402
 from site_builder.content import read_body  # noqa: E402
-from site_builder.indexes import build_site  # noqa: E402
+from site_builder.sitemodel import build_site  # noqa: E402
 from site_builder.search import SearchIndex, fnv1a, keys  # noqa: E402
 from site_builder.state import BuildState  # noqa: E402
 
@@ -70,10 +70,10 @@ def fetched(index: Path, query: str) -> int:
 def index_seconds(site: Path) -> float:
     """The index built on its own, in one thread (during a build it runs beside the
     page rendering, so its share of the build cannot be read off the build's timings)."""
-    from site_builder.build import _parse_all
+    from site_builder.sources import parse_all
 
     config = config_mod.load(site)
-    model, _ = build_site(_parse_all(site / "content", site, [], BuildState()), config)
+    model, _ = build_site(parse_all(site / "content", site, [], BuildState()), config)
     docs = [
         {
             "url": s,

@@ -8,7 +8,6 @@ output/ is replaced only when the build succeeded.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import time
 from collections import Counter
@@ -20,20 +19,19 @@ from typing import Any
 
 from . import config as config_mod
 from .assets import collect_figures, static_files
-from .cache import Signer, code_digest, global_digest, inputs_fingerprint, load_unchanged, save_unchanged
-from .content import parse_bytes
 from .errors import Problem, SiteError
 from .gcpolicy import fewer_collections
-from .indexes import build_site
-from .model import Article, Site
-from .output import InPlaceOutput, OutputWriter, StagedOutput, unchanged_file
-from .plan import PageKind, PageSpec, plan
+from .sitemodel import build_site
+from .output import InPlaceOutput, StagedOutput, unchanged_file
+from .plan import PageSpec, plan
 from .render import Renderer, make_environment
-from .search import KeyMemo, Postings, SearchIndex, doc_keys
-from .state import BuildState, ParsedFile, load_state, save_state
+from .searchwork import SearchWork
+from .signatures import Signer, code_digest, global_digest, inputs_fingerprint, load_unchanged, save_unchanged
+from .sources import parse_all
+from .state import BuildState, load_state, save_state
 from .urls import Urls, output_file
 from .views import Views
-from .workers import jobs_wanted, map_batches, render_pages, write_files
+from .workers import jobs_wanted, render_pages
 
 Progress = Callable[[int, int], None]
 # An incremental build that renders at most this many pages (or 1/20 of the site)
@@ -99,7 +97,7 @@ def _build(
     with clock("config"):
         config = config_mod.load(root, overrides)
     with clock("parse"):
-        articles = _parse_all(root / config.content_dir, root, result.problems, state)
+        articles = parse_all(root / config.content_dir, root, result.problems, state)
     with clock("index"):
         site, problems = build_site(articles, config, state.related)
         state.related = site.similar
@@ -126,7 +124,7 @@ def _build(
                     raise SiteError(f"output file {rel} vanished during the build", out)
             # The index object is updated in place: it returns to the state only with a
             # committed build, so a failed one cannot leave it ahead of the files.
-            search_work = _SearchWork(site, renderer, signer, state, state.search_index, todo)
+            search_work = SearchWork(site, renderer, signer, state, state.search_index, todo)
             state.search_index = None
             with clock("pages"):
                 render_pages(
@@ -237,179 +235,6 @@ def _progress_counter(progress: Progress | None, done: int, total: int) -> Calla
         progress(count[0], total)
 
     return advance
-
-
-class _SearchWork:
-    """The search index for one build: worked out (CPU-heavy, no output touched) while the
-    pages render, then written. Built from nothing and with every article page to render,
-    each worker finds the keys of the articles it renders (the body is in hand) and the
-    parts are joined in order; otherwise a thread here updates or builds it."""
-
-    def __init__(
-        self,
-        site: Site,
-        renderer: Renderer,
-        signer: Signer,
-        state: BuildState,
-        index: SearchIndex | None,
-        todo: list[PageSpec],
-    ):
-        self.site, self.renderer, self.signer, self.state = site, renderer, signer, state
-        self.index = index
-        self.signature = signer.index()
-        self.reusable = index is not None and state.search_signature == self.signature
-        self.stale: set[str] | None = set()
-        self.seconds = 0.0
-        rendered = sum(spec.kind is PageKind.ARTICLE for spec in todo)
-        self.side = _KeysBesidePages(site, renderer) if index is None and rendered == len(site.order) else None
-
-    def compute(self) -> None:
-        """Update the previous index for the articles that changed, or build it anew."""
-        started = time.perf_counter()
-        try:
-            self._compute()
-        finally:
-            self.seconds += time.perf_counter() - started
-
-    def _compute(self) -> None:
-        if self.reusable or self.side is not None:
-            return
-        docs, digests = self._docs()
-        self.stale = self.index.update(self.site, docs, self.renderer.body_of, digests) if self.index else None
-        if self.stale is None:
-            self.index = SearchIndex.build(self.site, docs, self.renderer.body_of, digests)
-
-    def gathered(self) -> None:
-        """The index from the postings the workers found beside the pages."""
-        if self.side is None:
-            return
-        started = time.perf_counter()
-        docs, digests = self._docs()
-        self.index = SearchIndex.from_postings(self.site, docs, self.side.joined(), digests)
-        self.stale = None
-        self.seconds += time.perf_counter() - started
-
-    def _docs(self) -> tuple[list[dict], dict[str, str]]:
-        """Every article's display row and the digest of what the index holds of it."""
-        return self.renderer.search_docs(), {slug: self.signer.search_digest(slug) for slug in self.site.order}
-
-    def write(self, staged: OutputWriter, jobs: int) -> tuple[str, list[str], SearchIndex]:
-        """Write the files that changed; take the others from the previous output."""
-        if self.index is None or (
-            self.reusable and not all(staged.reuse(p, self.state.stamps.get(p)) for p in self.index.paths())
-        ):
-            self.reusable = False
-            self._compute()
-        assert self.index is not None  # _compute always makes one
-        paths = self.index.paths()
-        if not self.reusable:
-            todo = [
-                path
-                for path in paths
-                if self.stale is None or path in self.stale or not staged.reuse(path, self.state.stamps.get(path))
-            ]
-            write_files(staged, todo, self.index.file, jobs)
-        return self.signature, paths, self.index
-
-
-class _KeysBesidePages:
-    """The search keys of each article page just rendered (see _SearchWork)."""
-
-    def __init__(self, site: Site, renderer: Renderer):
-        self.site, self.renderer = site, renderer
-        self.ids = {slug: n for n, slug in enumerate(site.order)}
-        self.memo = KeyMemo()  # in each worker, kept from chunk to chunk
-        self.postings = Postings()  # in a worker: this chunk's
-        self._joined = Postings()  # here: every chunk's so far, in page order
-        self._waiting: dict[int, Postings | None] = {}
-        self._next = 0
-
-    def page(self, spec: PageSpec) -> None:
-        if spec.kind is PageKind.ARTICLE:
-            slug = spec.key[0]
-            self.postings.add(self.ids[slug], *doc_keys(self.site, slug, self.renderer.body_of, self.memo))
-
-    def take(self) -> Postings | None:
-        taken, self.postings = self.postings, Postings()
-        return taken if taken.hits else None
-
-    def gather(self, at: int, taken: Postings | None) -> None:
-        """Join chunks as they come, in page order (ids must rise), holding back only
-        those that arrive early: the parts are not all kept to the end."""
-        self._waiting[at] = taken
-        while self._next in self._waiting:
-            part = self._waiting.pop(self._next)
-            if part is not None:
-                self._joined.extend(part)
-            self._next += 1
-
-    def joined(self) -> Postings:
-        assert not self._waiting, "a chunk's postings never arrived"
-        return self._joined
-
-
-def _parse_all(content: Path, root: Path, problems: list[Problem], state: BuildState) -> list[tuple[str, Article]]:
-    """Every content file as an Article; a file unchanged since the last build is not re-read."""
-    if not content.is_dir():
-        raise SiteError("content folder not found", content)
-    prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
-    found = [
-        (f"{prefix}/{name}" if prefix not in ("", ".") else name, entry)
-        for name, entry in sorted(_markdown_files(str(content)))
-    ]
-    outcomes: dict[str, ParsedFile | Problem] = {}
-    misses = []
-    for rel, entry in found:
-        try:
-            info = entry.stat()
-        except OSError as err:
-            outcomes[rel] = Problem("error", err.strerror or str(err), rel)
-            continue
-        stamp = (info.st_size, info.st_mtime_ns)
-        cached = state.parsed.get(rel)
-        if cached is not None and cached.stamp == stamp:
-            outcomes[rel] = cached
-        else:
-            misses.append((rel, entry.path, stamp))
-    outcomes.update(map_batches(_parse_files, misses, jobs_wanted()))
-    articles, parsed = [], {}
-    for rel, _ in found:
-        outcome = outcomes[rel]
-        if isinstance(outcome, Problem):
-            problems.append(outcome)
-        else:
-            parsed[rel] = outcome
-            articles.append((rel, outcome.article))
-    state.parsed = parsed
-    return articles
-
-
-def _parse_files(batch: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[str, ParsedFile | Problem]]:
-    """Parse content files (in a worker when there are many): each a ParsedFile or a Problem."""
-    done: list[tuple[str, ParsedFile | Problem]] = []
-    for rel, path, stamp in batch:
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-            done.append((rel, ParsedFile(stamp, hashlib.sha256(raw).hexdigest(), parse_bytes(raw, rel).without_body())))
-        except SiteError as err:
-            done.append((rel, Problem.from_error(err if err.path else err.at(rel))))
-        except OSError as err:
-            done.append((rel, Problem("error", err.strerror or str(err), rel)))
-    return done
-
-
-def _markdown_files(folder: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """(path below content/, entry) of every visible .md file, without pathlib's per-file cost."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            name = f"{rel}{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                yield from _markdown_files(entry.path, name + "/")
-            elif entry.name.endswith(".md") and entry.is_file():
-                yield name, entry
 
 
 def _failed(result: BuildResult, strict: bool) -> bool:

@@ -10,7 +10,7 @@ import datetime as dt
 from xml.sax.saxutils import escape, quoteattr
 
 from .config import SiteConfig
-from .indexes import moment
+from .sitemodel import moment
 from .model import Article, Site
 from .urls import Urls, article
 

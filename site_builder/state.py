@@ -9,7 +9,7 @@ writes only the rows that changed:
 - sources: per content file its stamp, digest and parsed front matter (JSON, no body);
 - files: per output file the stamp the build left and, for a page, its signature;
 - blobs: the search index and the similar-articles map, pickled and signed with this
-  machine's key (cache.machine_key).
+  machine's key (signatures.machine_key).
 
 A save is one transaction: a build killed while saving leaves the previous state whole.
 A database that cannot be read, or that was not made here by this code for this output
@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import modeljson
-from .cache import CACHE_DIR, code_digest, machine_key
 from .errors import Problem
 from .model import Article
 from .search import SearchIndex
+from .signatures import CACHE_DIR, code_digest, machine_key
 
 FILE = "state.sqlite"
 FORMAT = "3"  # raise when the tables or the rows' shapes change: an older state is then not read

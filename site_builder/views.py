@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from . import urls
 from .config import SiteConfig
-from .indexes import local_day, moment
+from .sitemodel import local_day, moment
 from .model import Article, RelatedEntry, Site
 from .text import arabic_date
 

@@ -10,7 +10,7 @@ from sitekit import article, make_site, write_article
 
 from site_builder import workers
 from site_builder.build import build
-from site_builder.cache import output_fingerprint, stamps_fingerprint
+from site_builder.signatures import output_fingerprint, stamps_fingerprint
 from site_builder.state import BuildState, load_state
 
 
@@ -120,9 +120,9 @@ def test_parallel_build_is_byte_identical(tmp_path, monkeypatch):
     result = build(site, out=tmp_path / "three")
     assert result.written and _tree(tmp_path / "one") == _tree(tmp_path / "three")
     # The search index the workers gather beside the pages is the one built in one go.
-    from site_builder import build as build_mod
+    from site_builder import searchwork
 
-    monkeypatch.setattr(build_mod, "_KeysBesidePages", lambda *args: None)
+    monkeypatch.setattr(searchwork, "KeysBesidePages", lambda *args: None)
     build(site, out=tmp_path / "thread")
     assert _tree(tmp_path / "thread") == _tree(tmp_path / "three")
     # Files parsed in the workers report their problems just as in one process.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from site_builder import config as config_mod
-from site_builder.indexes import build_site
+from site_builder.sitemodel import build_site
 from site_builder.markdown import BodyContext, make_parser, render_body
 from site_builder.model import Article, RelatedItem
 
