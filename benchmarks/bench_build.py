@@ -5,7 +5,9 @@
 For each size: a cold build (no output, no cache), a rebuild with nothing changed, a
 rebuild after editing one article's text, and one after editing a template; each run is
 the real command line in a child process, timed with its peak memory. Then the dev
-server's case: one article edited while the build state is in memory (no peak memory). With --peers it
+server's case: one article edited while the build state is in memory (no peak memory), as
+the build alone ("serve edit") and as a user sees it ("serve reload": the article saved,
+until the reload event reaches an open page's event stream). With --peers it
 also runs ../shared/bench/peers/run_peers.sh on the same size (Hugo and Pelican, one
 run each) and prints our cold build as a ratio of theirs.
 """
@@ -67,6 +69,7 @@ def measure(site: Path) -> dict[str, tuple[float, float, int, int]]:
     runs["one template"] = build(site)
     template.write_text(original, encoding="utf-8")
     runs["serve edit"] = serve_edit(site, article)
+    runs["serve reload"] = serve_reload(site, article)
     return runs
 
 
@@ -97,6 +100,50 @@ def serve_edit(site: Path, article: Path) -> tuple[float, float, int, int]:
     )
     seconds, pages, rendered = result.stdout.split()
     return float(seconds), 0.0, int(pages), int(rendered)
+
+
+SERVE_RELOAD = """
+import http.client, statistics, sys, time
+from pathlib import Path
+from site_builder.serve import DevServer
+site, article = Path(sys.argv[1]), Path(sys.argv[2])
+server = DevServer(site, port=0, log=lambda line: None)
+url = server.start()
+port = server.httpd.server_address[1]
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+conn.request("GET", "/__livereload")
+events = conn.getresponse()
+
+def next_build():
+    while True:
+        line = events.fp.readline().decode()
+        if line.startswith("data:"):
+            return line
+
+next_build()  # the state as the server started
+text = article.read_text(encoding="utf-8")
+times = []
+try:
+    for n in range(5):
+        time.sleep(0.5)
+        start = time.perf_counter()
+        article.write_text(text + f"\\nفقرة أضافها المحرر في المعاينة {n}.\\n", encoding="utf-8")
+        next_build()
+        times.append(time.perf_counter() - start)
+finally:
+    article.write_text(text, encoding="utf-8")
+    server.shutdown()
+print(f"{statistics.median(times):.3f}")
+"""
+
+
+def serve_reload(site: Path, article: Path) -> tuple[float, float, int, int]:
+    """`site-builder serve`, an article saved: the time until the reload event reaches an
+    open page's event stream (watch, rebuild, publish), the median of five edits."""
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_RELOAD, str(site), str(article)], capture_output=True, text=True, check=True
+    )
+    return float(result.stdout.split()[-1]), 0.0, 0, 1
 
 
 def peers(size: int) -> dict[str, tuple[float, float]]:

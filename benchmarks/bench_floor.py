@@ -26,9 +26,9 @@ from markdown_it import MarkdownIt  # noqa: E402
 
 from site_builder import config as config_mod  # noqa: E402
 from site_builder.assets import collect_figures  # noqa: E402
-from site_builder.sitemodel import build_site  # noqa: E402
 from site_builder.plan import plan  # noqa: E402
 from site_builder.render import Renderer, make_environment  # noqa: E402
+from site_builder.sitemodel import build_site  # noqa: E402
 from site_builder.sources import parse_all  # noqa: E402
 from site_builder.state import BuildState  # noqa: E402
 from site_builder.urls import Urls  # noqa: E402

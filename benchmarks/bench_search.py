@@ -27,8 +27,8 @@ from corpus import write_archive  # noqa: E402
 from site_builder import config as config_mod  # noqa: E402
 from site_builder.build import build  # noqa: E402
 from site_builder.content import read_body  # noqa: E402
-from site_builder.sitemodel import build_site  # noqa: E402
 from site_builder.search import SearchIndex, fnv1a, keys  # noqa: E402
+from site_builder.sitemodel import build_site  # noqa: E402
 from site_builder.state import BuildState  # noqa: E402
 
 QUERIES = ["روسيا", "الدبلوماسي", "المحادثات", "واشنطن", "التجسس", "مكتب التحقيقات"]

@@ -19,16 +19,19 @@ from typing import Any
 
 from . import config as config_mod
 from .assets import collect_figures, static_files
+from .bodyedits import changed_bodies, image_stamps
+from .config import SiteConfig
 from .errors import Problem, SiteError
 from .gcpolicy import fewer_collections
-from .sitemodel import build_site
+from .model import Article
 from .output import InPlaceOutput, StagedOutput, unchanged_file
-from .plan import PageSpec, plan
+from .plan import PageKind, PageSpec, plan
 from .render import Renderer, make_environment
 from .searchwork import SearchWork
 from .signatures import Signer, code_digest, global_digest, inputs_fingerprint, load_unchanged, save_unchanged
+from .sitemodel import build_site
 from .sources import parse_all
-from .state import BuildState, load_state, save_state
+from .state import BuildState, Model, load_state, save_state
 from .urls import Urls, output_file
 from .views import Views
 from .workers import jobs_wanted, render_pages
@@ -52,6 +55,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered this time
     reused: int = 0  # pages taken unchanged from the previous output
     changed: list[str] = field(default_factory=list)  # output files whose bytes changed
+    model_reused: bool = False  # only article bodies changed: the last build's model stood (bodyedits.py)
     seconds: float = 0.0  # wall time of the whole build
 
     @property
@@ -67,6 +71,7 @@ def build(
     progress: Progress | None = None,
     state: BuildState | None = None,
     swap_lock: AbstractContextManager[Any] | None = None,
+    modified: set[Path] | None = None,
 ) -> BuildResult:
     """Build the site in `root` into `out` (default root/output).
 
@@ -74,9 +79,11 @@ def build(
     inputs did not change are taken from that output instead of re-rendered.
     `swap_lock` is held while the new output replaces the old (the dev server
     holds it while reading files, so no request sees the swap half done).
+    `modified`: the content files a watcher saw modified, when nothing else changed
+    (sources.parse_all then looks at them alone).
     """
     with fewer_collections():
-        return _build(root, out, overrides, strict, progress, state, swap_lock)
+        return _build(root, out, overrides, strict, progress, state, swap_lock, modified)
 
 
 def _build(
@@ -87,6 +94,7 @@ def _build(
     progress: Progress | None,
     state: BuildState | None,
     swap_lock: AbstractContextManager[Any] | None,
+    modified: set[Path] | None = None,
 ) -> BuildResult:
     """The passes of build(): config, parse, index, plan, render and write, report."""
     state = state if state is not None else BuildState()
@@ -96,26 +104,29 @@ def _build(
     out = (out or root / "output").resolve()
     with clock("config"):
         config = config_mod.load(root, overrides)
-    with clock("parse"):
-        articles = parse_all(root / config.content_dir, root, result.problems, state)
-    with clock("index"):
-        site, problems = build_site(articles, config, state.related)
-        state.related = site.similar
-        result.problems += problems
-        links = Urls(config.base_path, config.site_url)
-        figures, images = collect_figures(site, root / config.content_dir, result.problems, links)
-        result.problems = _apply_levels(result.problems, config.checks)
-    with clock("plan"):
-        specs = plan(site, config)
         templates = root / config.templates_dir
-        digests = {slug: state.parsed[rel].digest for slug, rel in site.origins.items()}
-        signer = Signer(site, digests, figures, global_digest(config, templates, code_digest()))
+        base = global_digest(config, templates, code_digest())
+    with clock("parse"):
+        before = state.parsed
+        articles = parse_all(
+            root / config.content_dir, root, result.problems, state, _known(modified, state, root, out)
+        )
+        parse_problems = list(result.problems)
+    bodies = changed_bodies(state, before, parse_problems, config, base, out)
+    result.model_reused = bodies is not None
+    model = state.model if bodies is not None and state.model else _index(articles, config, state, root, base, clock)
+    model.parse_problems = parse_problems
+    result.problems = _apply_levels(parse_problems + model.problems, config.checks)
+    site, specs = model.site, model.specs
+    digests = {slug: state.parsed[rel].digest for slug, rel in site.origins.items()}
+    signer = Signer(site, digests, model.figures, base, model.cards)
     if _failed(result, strict):
         return result
     with clock("render"):
-        renderer = Renderer(site, config, Views(site, config, figures), make_environment(templates), specs)
+        renderer = Renderer(site, config, model.views, make_environment(templates), specs)
         previous = out if state.output == out and out.is_dir() else None
-        checked, todo, signatures = _triage(specs, signer, state, previous, result)
+        signature_of = _signer_of(signer) if bodies is None else _bodies_signer(signer, bodies, state)
+        checked, todo, signatures = _triage(specs, signature_of, state, previous, result)
         small = previous is not None and bool(state.stamps) and len(todo) <= max(INCREMENTAL_PAGES, len(specs) // 20)
         jobs = 1 if small else jobs_wanted()
         with InPlaceOutput(out, set(state.stamps)) if small else StagedOutput(out, previous) as staged:
@@ -124,7 +135,7 @@ def _build(
                     raise SiteError(f"output file {rel} vanished during the build", out)
             # The index object is updated in place: it returns to the state only with a
             # committed build, so a failed one cannot leave it ahead of the files.
-            search_work = SearchWork(site, renderer, signer, state, state.search_index, todo)
+            search_work = SearchWork(site, renderer, signer, state, state.search_index, todo, bodies)
             state.search_index = None
             with clock("pages"):
                 render_pages(
@@ -140,7 +151,7 @@ def _build(
             with clock("search"):
                 search = search_work.write(staged, jobs)
             result.timings["search"] += search_work.seconds  # computed while the pages rendered
-            for rel, source in [*images, *static_files(root / config.static_dir)]:
+            for rel, source in [*model.images, *static_files(root / config.static_dir)]:
                 staged.copy(rel, source)
             result.problems += [p for _, found in sorted(renderer.problems.items()) for p in found]
             result.problems = _apply_levels(result.problems, config.checks)
@@ -148,7 +159,7 @@ def _build(
                 return result
             with swap_lock or nullcontext():
                 staged.commit()
-    state.signatures, state.output = signatures, out
+    state.signatures, state.output, state.model = signatures, out, model
     state.search_signature, _, state.search_index = search
     state.stamps = staged.stamps
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
@@ -203,8 +214,56 @@ def cached_build(
     return result
 
 
+def _index(
+    articles: list[tuple[str, Article]], config: SiteConfig, state: BuildState, root: Path, base: str, clock: _Clock
+) -> Model:
+    """The model the pages are made from: the Site, its figures, every page of the plan."""
+    problems: list[Problem] = []
+    with clock("index"):
+        site, found = build_site(articles, config, state.related)
+        state.related = site.similar
+        problems += found
+        links = Urls(config.base_path, config.site_url)
+        figures, images = collect_figures(site, root / config.content_dir, problems, links)
+    with clock("plan"):
+        specs = plan(site, config)
+    views = Views(site, config, figures)
+    return Model(config, base, site, figures, images, image_stamps(images), problems, [], specs, views, {})
+
+
+def _known(modified: set[Path] | None, state: BuildState, root: Path, out: Path) -> set[str] | None:
+    """The watcher's modified files as the state names them, when the state can stand in for
+    the walk: its model is of this output and every file then parsed."""
+    model = state.model
+    if modified is None or model is None or model.parse_problems or state.output != out:
+        return None
+    try:
+        return {p.resolve().relative_to(root.resolve()).as_posix() for p in modified}
+    except ValueError:
+        return None
+
+
+SignatureOf = Callable[[PageSpec, str], str]
+
+
+def _signer_of(signer: Signer) -> SignatureOf:
+    return lambda spec, rel: signer.page(spec)
+
+
+def _bodies_signer(signer: Signer, bodies: set[str], state: BuildState) -> SignatureOf:
+    """While the model stands, only the edited articles' own pages sign anew (the others
+    show nothing of an article's body): every other signature is the last build's."""
+
+    def signature(spec: PageSpec, rel: str) -> str:
+        if spec.kind is PageKind.ARTICLE and spec.key[0] in bodies:
+            return signer.page(spec)
+        return state.signatures.get(rel) or signer.page(spec)
+
+    return signature
+
+
 def _triage(
-    specs: list[PageSpec], signer: Signer, state: BuildState, previous: Path | None, result: BuildResult
+    specs: list[PageSpec], signature_of: SignatureOf, state: BuildState, previous: Path | None, result: BuildResult
 ) -> tuple[dict[str, os.stat_result], list[PageSpec], dict[str, str]]:
     """Split the plan into pages the previous output already holds as they should be
     (with the stat that showed it) and pages to render; and every page's signature,
@@ -212,7 +271,7 @@ def _triage(
     checked, todo, signatures = {}, [], {}
     for spec in specs:
         rel = output_file(spec.path)
-        signature = signatures[rel] = signer.page(spec)
+        signature = signatures[rel] = signature_of(spec, rel)
         result.pages[spec.kind] += 1
         info = None
         if previous is not None and state.signatures.get(rel) == signature:

@@ -10,8 +10,8 @@ import datetime as dt
 from xml.sax.saxutils import escape, quoteattr
 
 from .config import SiteConfig
-from .sitemodel import moment
 from .model import Article, Site
+from .sitemodel import moment
 from .urls import Urls, article
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -175,20 +175,30 @@ class SearchIndex:
         categories = sorted({d["category"] for d in docs})
         if site.order != self.order or categories != self.categories:
             return None
-        changed = [slug for slug in self.order if digests.get(slug) != self.digests.get(slug)]
-        files: set[str] = set()
-        memo = KeyMemo()
-        ids = {slug: i for i, slug in enumerate(self.order)} if changed else {}
-        for slug in changed:
-            doc_id = ids[slug]
-            files.update(self._move(doc_id, *doc_keys(site, slug, body_of, memo)))
-            self.digests[slug] = digests[slug]
+        files = self.update_bodies(site, set(self.order), body_of, digests)
+        assert files is not None  # the order was checked above
         rows = _rows(docs, categories)
         for doc_id, (old, new) in enumerate(zip(self.rows, rows, strict=True)):
             if old != new:
                 files.add(f"search/d/{doc_id // DOC_SHARD}.json")
                 files.add("search/cats.json")
         self.rows = rows
+        return files
+
+    def update_bodies(
+        self, site: Site, slugs: set[str], body_of: Callable[[str], str], digests: dict[str, str]
+    ) -> set[str] | None:
+        """Apply the articles of `slugs` whose digest changed, when nothing but their text
+        did (same order, same display rows); the files to rewrite, or None (order changed)."""
+        if site.order != self.order:
+            return None
+        changed = [slug for slug in self.order if slug in slugs and digests.get(slug) != self.digests.get(slug)]
+        files: set[str] = set()
+        memo = KeyMemo()
+        ids = {slug: i for i, slug in enumerate(self.order)} if changed else {}
+        for slug in changed:
+            files.update(self._move(ids[slug], *doc_keys(site, slug, body_of, memo)))
+            self.digests[slug] = digests[slug]
         return files
 
     def _move(self, doc_id: int, title: set[str], other: set[str]) -> set[str]:

@@ -33,8 +33,11 @@ class SearchWork:
         state: BuildState,
         index: SearchIndex | None,
         todo: list[PageSpec],
+        bodies: set[str] | None = None,
     ):
+        """`bodies`: the slugs whose text alone changed, when the model stood (bodyedits.py)."""
         self.site, self.renderer, self.signer, self.state = site, renderer, signer, state
+        self.bodies = bodies
         self.index = index
         self.signature = signer.index()
         self.reusable = index is not None and state.search_signature == self.signature
@@ -54,6 +57,11 @@ class SearchWork:
     def _compute(self) -> None:
         if self.reusable or self.side is not None:
             return
+        if self.bodies is not None and self.index is not None:
+            digests = {slug: self.signer.search_digest(slug) for slug in self.bodies}
+            self.stale = self.index.update_bodies(self.site, self.bodies, self.renderer.body_of, digests)
+            if self.stale is not None:
+                return
         docs, digests = self._docs()
         self.stale = self.index.update(self.site, docs, self.renderer.body_of, digests) if self.index else None
         if self.stale is None:

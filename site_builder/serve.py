@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from watchfiles import Change
+
 from .build import BuildResult, build
 from .config import load as load_config
 from .errors import SiteError
@@ -182,16 +184,21 @@ class DevServer:
         self.base_path = "/"
         self.stop = threading.Event()
         self.httpd: http.server.ThreadingHTTPServer | None = None
+        self.last: BuildResult | None = None  # the last build's outcome
 
     # -- building ---------------------------------------------------------
-    def rebuild(self) -> BuildResult | None:
-        """Build now; publish the outcome to browsers only once it is complete."""
+    def rebuild(self, modified: set[Path] | None = None) -> BuildResult | None:
+        """Build now; publish the outcome to browsers only once it is complete. `modified`:
+        the articles the watcher saw modified, when that is all it saw."""
         try:
-            result = build(self.root, self.out, self.overrides, state=self.state, swap_lock=self.hub.output_lock)
+            result = build(
+                self.root, self.out, self.overrides, state=self.state, swap_lock=self.hub.output_lock, modified=modified
+            )
         except SiteError as err:
             self.log(f"build failed: {err}")
             self.hub.publish(error=str(err))
             return None
+        self.last = result
         if not result.written:
             message = "\n".join(str(p) for p in result.errors)
             self.log(f"build failed:\n{message}")
@@ -217,10 +224,22 @@ class DevServer:
             if p.exists()
         ]
         for changes in watch(
-            *paths, watch_filter=lambda _c, p: not is_ignored(p), step=100, stop_event=self.stop, raise_interrupt=False
+            *paths, watch_filter=lambda _c, p: not is_ignored(p), step=50, stop_event=self.stop, raise_interrupt=False
         ):
             self.log(f"{len(changes)} file(s) changed")
-            self.rebuild()  # the build finds what changed from the files' stats
+            self.rebuild(self._articles_modified(changes))  # else the build finds what changed from the stats
+
+    def _articles_modified(self, changes: set[tuple[Change, str]]) -> set[Path] | None:
+        """The Markdown files of content/ that were modified, when nothing else was (a file
+        added, removed or renamed, a template, static file or site.yml: None)."""
+        content = (self.root / "content").resolve()
+        found = set()
+        for change, name in changes:
+            path = Path(name).resolve()
+            if change != Change.modified or path.suffix != ".md" or not path.is_relative_to(content):
+                return None
+            found.add(path)
+        return found
 
     # -- serving ------------------------------------------------------------
     def allowed_hosts(self) -> set[str]:

@@ -136,9 +136,17 @@ def global_digest(config: SiteConfig, templates: Path, code: str) -> str:
 class Signer:
     """Computes page signatures for one build."""
 
-    def __init__(self, site: Site, digests: dict[str, str], figures: dict[str, tuple[Figure, ...]], base: str):
+    def __init__(
+        self,
+        site: Site,
+        digests: dict[str, str],
+        figures: dict[str, tuple[Figure, ...]],
+        base: str,
+        cards: dict[str, str] | None = None,
+    ):
+        """`cards`: the card digests of the same site and figures, made by an earlier build."""
         self.site, self.digests, self.figures, self.base = site, digests, figures, base
-        self._cards: dict[str, str] = {}
+        self._cards: dict[str, str] = cards if cards is not None else {}
 
     def card(self, slug: str) -> str:
         """What a card of this article shows: title, summary, category, date, first image."""

@@ -29,10 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import modeljson
+from .config import SiteConfig
 from .errors import Problem
-from .model import Article
+from .model import Article, Site
+from .plan import PageSpec
 from .search import SearchIndex
 from .signatures import CACHE_DIR, code_digest, machine_key
+from .views import Figure, Views
 
 FILE = "state.sqlite"
 FORMAT = "3"  # raise when the tables or the rows' shapes change: an older state is then not read
@@ -69,6 +72,25 @@ class OnDisk:
 
 
 @dataclass
+class Model:
+    """What the last build made of the content, kept in memory (by `serve`): when only
+    article bodies changed since, it stands as it is (bodyedits.py), and the build skips
+    indexing, planning and signing every page."""
+
+    config: SiteConfig
+    base: str  # signatures.global_digest: templates, config, code
+    site: Site
+    figures: dict[str, tuple[Figure, ...]]
+    images: list[tuple[str, Path]]  # (site path, source file) of the images to copy
+    image_stamps: dict[str, Stamp | None]  # of those source files, when the model was made
+    problems: list[Problem]  # found while indexing (the parse problems are the parse's)
+    parse_problems: list[Problem]  # those of the parse it was made after
+    specs: list[PageSpec]
+    views: Views
+    cards: dict[str, str]  # Signer's card digests: no card changes while the model stands
+
+
+@dataclass
 class BuildState:
     """Carried from one build to the next (by `serve` in memory, by the CLI on disk)."""
 
@@ -83,6 +105,7 @@ class BuildState:
     search_index: SearchIndex | None = None  # the index in memory, for updating it in place
     related: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {})  # (inputs digest, similar articles)
     disk: OnDisk | None = None  # what the database holds, when the state came from one
+    model: Model | None = None  # the last build's model (in memory only)
 
 
 def state_file(root: Path) -> Path:

@@ -14,8 +14,8 @@ from markupsafe import Markup
 
 from . import urls
 from .config import SiteConfig
-from .sitemodel import local_day, moment
 from .model import Article, RelatedEntry, Site
+from .sitemodel import local_day, moment
 from .text import arabic_date
 
 

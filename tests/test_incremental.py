@@ -73,7 +73,9 @@ def test_random_edits_incremental_equals_clean(tmp_path, kept):
         elif action == "config":
             config = site / "site.yml"
             text = config.read_text(encoding="utf-8")
-            config.write_text(re.sub(r"per_page: \d+", f"per_page: {rng.randint(4, 9)}", text), encoding="utf-8")
+            now = int(re.search(r"per_page: (\d+)", text).group(1))
+            size = rng.choice([n for n in range(4, 10) if n != now])
+            config.write_text(re.sub(r"per_page: \d+", f"per_page: {size}", text), encoding="utf-8")
         incremental = _rebuild(site, state, kept)
         assert incremental.written, incremental.problems
         build(site, out=tmp_path / f"clean{step}")
@@ -88,6 +90,8 @@ def test_random_edits_incremental_equals_clean(tmp_path, kept):
         assert stamps_fingerprint(out, state.stamps) == output_fingerprint(out), (step, action)
         if action == "none":
             assert incremental.rendered == 0
+        if kept == "in memory":  # a body edit, or nothing: the last model stands (bodyedits.py)
+            assert incremental.model_reused == (action in ("edit", "none")), (step, action)
     assert set(done) == set(actions), done  # the seed tries every kind of change
 
 
@@ -108,7 +112,14 @@ def test_no_change_rebuild_renders_nothing_and_one_edit_little(tmp_path):
     target = site / "content" / "n010.md"
     target.write_text(target.read_text(encoding="utf-8").replace("فقرة عن", "فقرة معدلة عن"), encoding="utf-8")
     edited = build(site, state=state)
-    assert 1 <= edited.rendered <= 3, edited.rendered  # the article, and pages whose see-also/related show it
+    assert edited.rendered == 1 and edited.model_reused  # the article's own page: no card shows its body
+    assert edited.timings.keys() == {"config", "parse", "render", "pages", "search"}  # no index, no plan
+    retitled = target.read_text(encoding="utf-8").replace("title: ", "title: عاجل - ", 1)
+    target.write_text(retitled, encoding="utf-8")
+    again = build(site, state=state)
+    assert not again.model_reused and again.rendered > 1  # its cards, lists and see-also links change
+    build(site, out=site.parent / "clean")
+    assert _tree(site / "output") == _tree(site.parent / "clean")
 
 
 def test_parallel_build_is_byte_identical(tmp_path, monkeypatch):

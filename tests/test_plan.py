@@ -6,8 +6,8 @@ import datetime as dt
 
 from site_builder import config as config_mod
 from site_builder import plan as plan_mod
-from site_builder.sitemodel import build_site
 from site_builder.model import Article
+from site_builder.sitemodel import build_site
 
 
 def _site(count: int, cfg):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from site_builder import config as config_mod
-from site_builder.sitemodel import build_site
 from site_builder.markdown import BodyContext, make_parser, render_body
 from site_builder.model import Article, RelatedItem
+from site_builder.sitemodel import build_site
 
 
 def _a(slug, title, day, category="سياسة", summary="", related=()):

@@ -162,6 +162,27 @@ def test_a_burst_of_changes_is_one_rebuild_and_swap_files_none(server):
     assert (server.out / "خبر-عاجل-رقم-119" / "index.html").is_file()
 
 
+def test_an_article_saved_rebuilds_its_page_alone_and_anything_else_looks_again(server):
+    article = next(p for p in sorted((server.root / "content").glob("*.md")) if ARTICLE in p.read_text("utf-8"))
+    text = article.read_text(encoding="utf-8")
+    time.sleep(0.3)
+    builds = server.hub.build_id
+    article.write_text(text + "\nفقرة أضافها المحرر أثناء المعاينة.\n", encoding="utf-8")
+    assert _wait(lambda: server.hub.build_id == builds + 1)
+    assert server.last is not None and server.last.model_reused and server.last.rendered == 1
+    page = server.out / ARTICLE / "index.html"
+    assert "فقرة أضافها المحرر أثناء المعاينة".encode() in page.read_bytes()
+
+    # A file added beside the edit: the build walks the content again and finds both.
+    (server.root / "content" / "added.md").write_text(
+        "---\ntitle: خبر أضيف للتو\ndate: 2025-03-02\ncategory: سياسة\n---\n\nنص الخبر.\n", encoding="utf-8"
+    )
+    article.write_text(text, encoding="utf-8")
+    assert _wait(lambda: server.hub.build_id >= builds + 2 and (server.out / "خبر-أضيف-للتو").is_dir())
+    assert _wait(lambda: "فقرة أضافها المحرر".encode() not in page.read_bytes())
+    assert server.last is not None and not server.last.model_reused
+
+
 def test_broken_template_shows_error_and_fixing_it_recovers(server):
     template = server.root / "templates" / "article.html"
     good = template.read_text(encoding="utf-8")
