@@ -49,6 +49,18 @@ def build(site: Path, *extra: str) -> tuple[float, float, int, int]:
     return wall, peak, pages, rendered
 
 
+def page_overhead_kb(site: Path, sample: int = 2000) -> float:
+    """What an article page adds beyond its own text (issue 17's byte budget): its bytes
+    minus its Markdown body's, averaged over up to `sample` articles."""
+    added = []
+    for md in sorted((site / "content").glob("*.md"))[:sample]:
+        page = site / "output" / md.stem / "index.html"
+        if page.is_file():
+            body = md.read_text(encoding="utf-8").split("---", 2)[2]
+            added.append(page.stat().st_size - len(body.encode("utf-8")))
+    return sum(added) / len(added) / 1024 if added else 0.0
+
+
 def output_mb(site: Path) -> float:
     return sum(p.stat().st_size for p in (site / "output").rglob("*") if p.is_file()) / 1e6
 
@@ -176,6 +188,7 @@ def main() -> None:
             write_archive(site, 0)  # refresh templates and static files only
         runs = measure(site)
         size_mb = output_mb(site)
+        print(f"{size:>9} article pages add {page_overhead_kb(site):.1f} KB each beyond their text")
         for name, (wall, peak, pages, rendered) in runs.items():
             print(f"{size:>9} {name:<13} {wall:>8.2f} {peak:>8.0f} {pages:>7} {rendered:>9} {size_mb:>10.0f}")
         if args.peers:
