@@ -8,6 +8,7 @@ output/ is replaced only when the build succeeded.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import time
 from collections import Counter
@@ -28,10 +29,20 @@ from .output import InPlaceOutput, StagedOutput, unchanged_file
 from .plan import PageKind, PageSpec, plan
 from .render import Renderer, make_environment
 from .searchwork import SearchWork
-from .signatures import Signer, code_digest, global_digest, inputs_fingerprint, load_unchanged, save_unchanged
+from .signatures import (
+    Signer,
+    code_digest,
+    config_digest,
+    global_digest,
+    inputs_fingerprint,
+    load_unchanged,
+    save_unchanged,
+    tree_digest,
+)
 from .sitemodel import build_site
 from .sources import parse_all
-from .state import BuildState, Model, load_state, save_state
+from .splice import Spliced, splice_bodies
+from .state import ArticlePage, BuildState, Model, load_state, save_state
 from .urls import Urls, output_file
 from .views import Views
 from .workers import jobs_wanted, render_pages
@@ -56,6 +67,7 @@ class BuildResult:
     reused: int = 0  # pages taken unchanged from the previous output
     changed: list[str] = field(default_factory=list)  # output files whose bytes changed
     model_reused: bool = False  # only article bodies changed: the last build's model stood (bodyedits.py)
+    spliced: bool = False  # the same, on the command line: the new bodies spliced into their pages (splice.py)
     seconds: float = 0.0  # wall time of the whole build
 
     @property
@@ -160,6 +172,8 @@ def _build(
             with swap_lock or nullcontext():
                 staged.commit()
     state.signatures, state.output, state.model = signatures, out, model
+    state.articles = _article_pages(state.articles, model, signer, renderer, todo)
+    state.facts = _facts(model, parse_problems, result, root / config.static_dir)
     state.search_signature, _, state.search_index = search
     state.stamps = staged.stamps
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
@@ -178,7 +192,8 @@ def cached_build(
     """build() with the state of the last build of this site kept on disk between runs."""
     target = (out or root / "output").resolve()
     started = time.perf_counter()
-    inputs = inputs_fingerprint(root, config_mod.load(root, overrides), overrides, strict)
+    config = config_mod.load(root, overrides)
+    inputs = inputs_fingerprint(root, config, overrides, strict)
     if use_cache:
         unchanged = load_unchanged(root, target, inputs)
         if unchanged is not None:
@@ -192,6 +207,13 @@ def cached_build(
             )
             result.seconds = time.perf_counter() - started
             return result
+    levels = lambda found: _apply_levels(found, config.checks)  # noqa: E731
+    spliced = splice_bodies(root, target, config, levels) if use_cache and not strict else None
+    if spliced is not None:
+        result = _spliced_result(spliced)
+        _remember_unchanged(root, target, inputs, spliced.stamps, result)
+        result.seconds = time.perf_counter() - started
+        return result
     state, unused = load_state(root, target) if use_cache else (BuildState(), None)
     result = build(root, target, overrides, strict, progress, state)
     if unused is not None:
@@ -199,19 +221,69 @@ def cached_build(
     if result.written and (result.rendered or result.changed or not use_cache or unused is not None):
         save_state(root, target, state)
     if result.written:
-        save_unchanged(
-            root,
-            target,
-            inputs,
-            state.stamps,
-            {
-                "pages": dict(result.pages),
-                "files": result.files,
-                "bytes": result.bytes,
-                "problems": [dataclasses.asdict(p) for p in result.problems],
-            },
-        )
+        _remember_unchanged(root, target, inputs, state.stamps, result)
     return result
+
+
+def _spliced_result(spliced: Spliced) -> BuildResult:
+    rendered = spliced.rendered
+    return BuildResult(
+        pages=spliced.pages,
+        problems=spliced.problems,
+        files=len(spliced.stamps),
+        bytes=sum(size for size, _ in spliced.stamps.values()),
+        written=True,
+        rendered=rendered,
+        reused=sum(spliced.pages.values()) - rendered,
+        changed=spliced.changed,
+        spliced=True,
+    )
+
+
+def _remember_unchanged(
+    root: Path, target: Path, inputs: str, stamps: dict[str, tuple[int, int]], result: BuildResult
+) -> None:
+    report = {
+        "pages": dict(result.pages),
+        "files": result.files,
+        "bytes": result.bytes,
+        "problems": [dataclasses.asdict(p) for p in result.problems],
+    }
+    save_unchanged(root, target, inputs, stamps, report)
+
+
+def _article_pages(
+    before: dict[str, ArticlePage], model: Model, signer: Signer, renderer: Renderer, rendered: list[PageSpec]
+) -> dict[str, ArticlePage]:
+    """For each article page the output holds, what a body edit on the command line needs
+    (splice.py): kept from the last build for the pages it did not render."""
+    redone = {spec.key[0] for spec in rendered if spec.kind is PageKind.ARTICLE}
+    cards = signer.cards()
+    pages = {}
+    for spec in model.specs:
+        if spec.kind is not PageKind.ARTICLE:
+            continue
+        slug = spec.key[0]
+        was = before.get(slug)
+        note = renderer.bodies.get(slug) if slug in redone else (was.body if was else None)
+        frame = signer.frames.get(slug) or (was.frame if was else None)
+        if note is not None and frame and slug in cards:
+            pages[slug] = ArticlePage(model.site.origins[slug], output_file(spec.path), frame, cards[slug], note)
+    return pages
+
+
+def _facts(model: Model, parse_problems: list[Problem], result: BuildResult, static: Path) -> dict[str, str]:
+    """What must hold for splice.py's body-only rebuild to stand in for this build's model."""
+    clean = not parse_problems and not any(p.check == "missing_image" for p in model.problems)
+    return {
+        "base": model.base,
+        "config": config_digest(model.config),
+        "static": tree_digest(static),
+        "clean": "1" if clean else "",
+        "images": json.dumps(model.image_stamps, sort_keys=True),
+        "pages": json.dumps(dict(result.pages), sort_keys=True),
+        "problems": json.dumps([dataclasses.asdict(p) for p in model.problems], ensure_ascii=False),
+    }
 
 
 def _index(

@@ -8,6 +8,7 @@ as values, never as template source, so `{{ }}` in an article is just text.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,46 @@ from .text import ARABIC_MONTHS
 from .views import Card, Link, Views, json_script
 
 ARCHIVE_TITLE = "الأرشيف"
+
+
+@dataclass(frozen=True)
+class BodyNote:
+    """Where an article page holds its body's bytes, and what the body's see-also titles and
+    links resolved to: a body edit on the command line splices the new body in (splice.py)
+    without the site model."""
+
+    start: int
+    end: int
+    see_also: dict[str, str | None]
+    links: dict[str, str]
+
+
+def body_shown_verbatim(env: jinja2.Environment) -> bool:
+    """Whether the templates show `article.body` exactly once, as it is (no filter, no test,
+    no other use such as a reading time): only then is a page its frame around the body."""
+    uses, plain = 0, 0
+    for name in env.list_templates():
+        if not name.endswith((".html", ".xml", ".txt")):
+            continue
+        assert env.loader is not None
+        try:
+            tree = env.parse(env.loader.get_source(env, name)[0])
+        except jinja2.TemplateError:
+            return False  # rendering reports it, with its file and line
+        for output in tree.find_all(jinja2.nodes.Output):
+            plain += sum(1 for node in output.nodes if _is_article_body(node))
+        uses += sum(1 for node in tree.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)) if _is_article_body(node))
+    return uses == plain == 1
+
+
+def _is_article_body(node: jinja2.nodes.Node) -> bool:
+    target = getattr(node, "node", None)
+    if not (isinstance(target, jinja2.nodes.Name) and target.name == "article"):
+        return False
+    if isinstance(node, jinja2.nodes.Getattr):
+        return node.attr == "body"
+    arg = getattr(node, "arg", None)
+    return isinstance(node, jinja2.nodes.Getitem) and isinstance(arg, jinja2.nodes.Const) and arg.value == "body"
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
@@ -50,6 +91,8 @@ class Renderer:
         self.md = make_parser()
         self.specs = specs
         self.problems: dict[str, list[Problem]] = {}  # by article slug, found while rendering
+        self.bodies: dict[str, BodyNote] = {}  # by article slug, for each article page rendered
+        self.spliceable = body_shown_verbatim(env)
         self._cards: dict[tuple[Card, str], Markup] = {}
         self._last_body: tuple[str | None, str] = (None, "")
         self._kinds: dict[PageKind, Callable[[PageSpec], bytes]] = {
@@ -136,7 +179,9 @@ class Renderer:
     def _article(self, spec: PageSpec) -> bytes:
         slug = spec.key[0]
         article = self.site.articles[slug]
-        body = BodyContext(resolve=self.views.resolve_title, links=self.views.archive_links(slug))
+        seen: dict[str, str | None] = {}
+        links = self.views.archive_links(slug)
+        body = BodyContext(resolve=lambda title: _remembered(seen, title, self.views.resolve_title), links=links)
         body_html = render_body(self.md, self.body_of(slug), body)
         self._report(slug, body)
         cat = self.views.category_link(article.category)
@@ -152,7 +197,7 @@ class Renderer:
             "section": article.category,
         }
         crumbs = self._crumbs(*([cat] if cat else []), Link(article.title, self.views.article_href(slug), True))
-        return self._html(
+        html = self._html(
             "article.html",
             spec,
             self._slug_of(article.category) if cat else None,
@@ -172,26 +217,19 @@ class Renderer:
                 "related": [self.views.related_card(e) for e in self.site.related.get(slug, ())],
             },
         )
+        if self.spliceable:
+            self._note_body(slug, html, body_html.encode("utf-8"), seen, dict(links))
+        return html
+
+    def _note_body(
+        self, slug: str, html: bytes, body: bytes, see_also: dict[str, str | None], links: dict[str, str]
+    ) -> None:
+        at = html.find(body)
+        if body and at >= 0 and html.find(body, at + 1) < 0:
+            self.bodies[slug] = BodyNote(at, at + len(body), see_also, links)
 
     def _report(self, slug: str, body: BodyContext) -> None:
-        path = self.site.origins.get(slug)
-        found = [
-            Problem(
-                "warning",
-                f"see-also «{title}» is not in the archive (shown as text)",
-                path,
-                check="unresolved_see_also",
-            )
-            for title in body.unresolved
-        ]
-        if body.too_deep:
-            found.append(
-                Problem(
-                    "warning",
-                    "the body nests lists or quotes too deeply for Markdown; it is shown as plain paragraphs",
-                    path,
-                )
-            )
+        found = body_problems(self.site.origins.get(slug), body)
         if found:
             self.problems[slug] = found
 
@@ -352,3 +390,24 @@ class Renderer:
 
     def _sitemap_index(self, spec: PageSpec) -> bytes:
         return feeds.sitemap_index(spec.pages, self.config)
+
+
+def _remembered(seen: dict[str, str | None], title: str, resolve: Callable[[str], str | None]) -> str | None:
+    if title not in seen:
+        seen[title] = resolve(title)
+    return seen[title]
+
+
+def body_problems(path: str | None, body: BodyContext) -> list[Problem]:
+    """What rendering one body found wrong: see-also titles not in the archive, nesting too deep."""
+    missing, check = "is not in the archive (shown as text)", "unresolved_see_also"
+    found = [Problem("warning", f"see-also «{t}» {missing}", path, check=check) for t in body.unresolved]
+    if body.too_deep:
+        found.append(
+            Problem(
+                "warning",
+                "the body nests lists or quotes too deeply for Markdown; it is shown as plain paragraphs",
+                path,
+            )
+        )
+    return found

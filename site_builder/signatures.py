@@ -70,6 +70,17 @@ def _fingerprint_tree(h: Any, folder: str) -> None:
             h.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
 
 
+def config_digest(config: SiteConfig) -> str:
+    return hashlib.sha256(repr(config).encode()).hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    """Names, sizes and mtimes of a folder's files (static/: a handful)."""
+    h = hashlib.sha256()
+    _fingerprint_tree(h, str(folder))
+    return h.hexdigest()
+
+
 def output_fingerprint(out: Path) -> str:
     """Names, sizes and mtimes of everything in the output: a changed or removed file shows."""
     h = hashlib.sha256()
@@ -123,6 +134,12 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
+def with_digest(frame: str, digest: str) -> str:
+    """An article page's signature from its frame and its file's digest: a body edit on the
+    command line (splice.py) signs the page anew knowing the frame alone."""
+    return hashlib.blake2b(f"{frame}\0{digest}".encode(), digest_size=20).hexdigest()
+
+
 def global_digest(config: SiteConfig, templates: Path, code: str) -> str:
     """Templates, config and code: what every page depends on."""
     h = hashlib.sha256(code.encode())
@@ -147,6 +164,7 @@ class Signer:
         """`cards`: the card digests of the same site and figures, made by an earlier build."""
         self.site, self.digests, self.figures, self.base = site, digests, figures, base
         self._cards: dict[str, str] = cards if cards is not None else {}
+        self.frames: dict[str, str] = {}  # article slug -> its page's frame, as signed this build
 
     def card(self, slug: str) -> str:
         """What a card of this article shows: title, summary, category, date, first image."""
@@ -169,10 +187,18 @@ class Signer:
         return hashlib.sha256((self.digests.get(slug, "") + self.card(slug)).encode()).hexdigest()
 
     def page(self, spec: PageSpec) -> str:
+        """What the page shows, as a digest: for an article page, its frame (everything but
+        the article's own bytes) signed together with those bytes (see with_digest)."""
+        frame = self.frame(spec)
+        if spec.kind is PageKind.ARTICLE:
+            self.frames[spec.key[0]] = frame
+            return with_digest(frame, self.digests.get(spec.key[0], ""))
+        return frame
+
+    def frame(self, spec: PageSpec) -> str:
         parts = [self.base, spec.kind, spec.path, str(spec.page), str(spec.pages), *map(str, spec.key)]
         if spec.kind is PageKind.ARTICLE:
             slug = spec.key[0]
-            parts.append(self.digests.get(slug, ""))
             parts += [
                 f"{f.src}\1{f.alt}\1{f.caption}\1{f.credit}\1{f.width}\1{f.height}" for f in self.figures.get(slug, ())
             ]
@@ -181,6 +207,10 @@ class Signer:
             cards = self._all_cards()
             parts += [cards.get(dep, dep) for dep in spec.deps]  # a "?…" dep is its own text
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=20).hexdigest()
+
+    def cards(self) -> dict[str, str]:
+        """Every article's card digest."""
+        return self._all_cards()
 
     def _all_cards(self) -> dict[str, str]:
         """Every article's card digest, made once: 11,000 pages list 100,000 deps between them."""

@@ -33,7 +33,7 @@ def parse_all(
         prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
         found = [
             (f"{prefix}/{name}" if prefix not in ("", ".") else name, entry)
-            for name, entry in sorted(_markdown_files(str(content)))
+            for name, entry in sorted(markdown_files(str(content)))
         ]
     outcomes: dict[str, ParsedFile | Problem] = {}
     misses = []
@@ -80,7 +80,7 @@ def _parse_files(batch: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[st
     return done
 
 
-def _markdown_files(folder: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
+def markdown_files(folder: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
     """(path below content/, entry) of every visible .md file, without pathlib's per-file cost."""
     with os.scandir(folder) as entries:
         for entry in entries:
@@ -88,6 +88,6 @@ def _markdown_files(folder: str, rel: str = "") -> Iterator[tuple[str, os.DirEnt
                 continue
             name = f"{rel}{entry.name}"
             if entry.is_dir(follow_symlinks=False):
-                yield from _markdown_files(entry.path, name + "/")
+                yield from markdown_files(entry.path, name + "/")
             elif entry.name.endswith(".md") and entry.is_file():
                 yield name, entry

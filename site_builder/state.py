@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import pickle
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -33,12 +34,13 @@ from .config import SiteConfig
 from .errors import Problem
 from .model import Article, Site
 from .plan import PageSpec
+from .render import BodyNote
 from .search import SearchIndex
 from .signatures import CACHE_DIR, code_digest, machine_key
 from .views import Figure, Views
 
 FILE = "state.sqlite"
-FORMAT = "3"  # raise when the tables or the rows' shapes change: an older state is then not read
+FORMAT = "4"  # raise when the tables or the rows' shapes change: an older state is then not read
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sources"
@@ -46,6 +48,7 @@ _SCHEMA = (
     " article TEXT NOT NULL, checksum BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, signature TEXT)",
     "CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, mac BLOB NOT NULL, data BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS articles (slug TEXT PRIMARY KEY, page TEXT NOT NULL)",
 )
 
 Stamp = tuple[int, int]  # (size, mtime_ns), of content and output files alike
@@ -67,8 +70,35 @@ class OnDisk:
 
     sources: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
     files: dict[str, FileRow] = field(default_factory=dict)
-    search_signature: str = ""
-    related_digest: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    articles: dict[str, str] = field(default_factory=dict)  # slug -> its ArticlePage row as JSON
+    blob_versions: dict[str, str] = field(default_factory=dict)  # what each blob was made from
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """What the command line needs to redo an article's page after an edit of its body alone
+    (splice.py), without the site model: where the page holds the body, what the body's
+    links resolved to, and the page's signature frame and the article's card digest."""
+
+    rel: str  # its content file
+    path: str  # its output file
+    frame: str  # signatures.Signer.frame of the page
+    card: str  # signatures.Signer.card of the article
+    body: BodyNote
+
+    def to_json(self) -> str:
+        b = self.body
+        return json.dumps(
+            [self.rel, self.path, self.frame, self.card, b.start, b.end, b.see_also, b.links],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ArticlePage:
+        rel, path, frame, card, start, end, see_also, links = json.loads(text)
+        return cls(rel, path, frame, card, BodyNote(int(start), int(end), dict(see_also), dict(links)))
 
 
 @dataclass
@@ -106,6 +136,8 @@ class BuildState:
     related: tuple[str, Mapping[str, tuple[str, ...]]] = ("", {})  # (inputs digest, similar articles)
     disk: OnDisk | None = None  # what the database holds, when the state came from one
     model: Model | None = None  # the last build's model (in memory only)
+    articles: dict[str, ArticlePage] = field(default_factory=dict)  # by slug, for splice.py
+    facts: dict[str, str] = field(default_factory=dict)  # what splice.py checks first (build.py's _facts)
 
 
 def state_file(root: Path) -> Path:
@@ -119,20 +151,20 @@ def load_state(root: Path, out: Path) -> tuple[BuildState, Problem | None]:
     if not path.is_file():
         return BuildState(), None
     try:
-        with closing(_connect(path)) as db:
+        with closing(connect(path)) as db:
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            foreign = _foreign(meta, out)
-            if foreign:
+            why = foreign(meta, out)
+            if why:
                 _discard(path)
-                return BuildState(), Problem("info", f"build state not used: {foreign}; building everything", str(path))
+                return BuildState(), Problem("info", f"build state not used: {why}; building everything", str(path))
             return _read(db, meta, out), None
     except (sqlite3.Error, ValueError, TypeError, KeyError, pickle.UnpicklingError, EOFError) as err:
         _discard(path)
-        why = f"build state unreadable ({err}); set aside, building everything"
-        return BuildState(), Problem("warning", why, str(path))
+        said = f"build state unreadable ({err}); set aside, building everything"
+        return BuildState(), Problem("warning", said, str(path))
 
 
-def _foreign(meta: dict[str, str], out: Path) -> str:
+def foreign(meta: dict[str, str], out: Path) -> str:
     """Why a database's rows cannot be trusted for this build ("" when they can)."""
     if meta.get("mark") != _mark():
         return "it was not made on this machine by site-builder"
@@ -144,11 +176,16 @@ def _foreign(meta: dict[str, str], out: Path) -> str:
 
 
 def _read(db: sqlite3.Connection, meta: dict[str, str], out: Path) -> BuildState:
-    disk = OnDisk(search_signature=meta.get("search_signature", ""), related_digest=meta.get("related_digest", ""))
-    state = BuildState(output=out.resolve(), search_signature=disk.search_signature, disk=disk)
+    blob_versions = {"search_index": meta.get("search_signature", ""), "related": meta.get("related_digest", "")}
+    disk = OnDisk(meta=dict(meta), blob_versions=blob_versions)
+    facts = {k[len("fact:") :]: v for k, v in meta.items() if k.startswith("fact:")}
+    state = BuildState(output=out.resolve(), search_signature=meta.get("search_signature", ""), disk=disk, facts=facts)
+    for slug, page in db.execute("SELECT slug, page FROM articles"):
+        state.articles[slug] = ArticlePage.from_json(page)
+        disk.articles[slug] = page
     rows = db.execute("SELECT rel, size, mtime_ns, digest, article, checksum FROM sources")
-    for rel, size, mtime, digest, article, checksum in rows:
-        if bytes(checksum) != _checksum(rel, size, mtime, digest, article):
+    for rel, size, mtime, digest, article, check in rows:
+        if bytes(check) != checksum(rel, size, mtime, digest, article):
             raise ValueError(f"the row of {rel} is damaged")
         state.parsed[rel] = ParsedFile((size, mtime), digest, modeljson.loads(article))
         disk.sources[rel] = ((size, mtime), digest)
@@ -158,7 +195,7 @@ def _read(db: sqlite3.Connection, meta: dict[str, str], out: Path) -> BuildState
         if signature is not None:
             state.signatures[path] = signature
         disk.files[path] = (size, mtime, signature)
-    blobs = {name: _unsealed(name, mac, data) for name, mac, data in db.execute("SELECT name, mac, data FROM blobs")}
+    blobs = {name: unsealed(name, mac, data) for name, mac, data in db.execute("SELECT name, mac, data FROM blobs")}
     index = blobs.get("search_index")
     state.search_index = index if isinstance(index, SearchIndex) else None
     related = blobs.get("related")
@@ -178,13 +215,14 @@ def save_state(root: Path, out: Path, state: BuildState) -> int:
     if disk is None:
         _discard(path)
         disk = OnDisk()
-    with closing(_connect(path)) as db, _transaction(db):
+    with closing(connect(path)) as db, transaction(db):
         for statement in _SCHEMA:
             db.execute(statement)
         written = _save_meta(db, out, state, disk)
         written += _save_sources(db, state.parsed, disk.sources)
         written += _save_files(db, state, disk.files)
         written += _save_blobs(db, state, disk)
+        written += _save_articles(db, state, disk.articles)
     state.disk = disk
     return written
 
@@ -197,9 +235,25 @@ def _save_meta(db: sqlite3.Connection, out: Path, state: BuildState, disk: OnDis
         "out": str(out.resolve()),
         "search_signature": state.search_signature,
         "related_digest": state.related[0],
+        **{f"fact:{k}": v for k, v in state.facts.items()},
     }
-    db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
-    return len(values)
+    changed = [(k, v) for k, v in values.items() if disk.meta.get(k) != v]
+    gone = [k for k in disk.meta if k not in values]
+    db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", changed)
+    db.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k in gone])
+    disk.meta = values
+    return len(changed) + len(gone)
+
+
+def _save_articles(db: sqlite3.Connection, state: BuildState, saved: dict[str, str]) -> int:
+    rows = {slug: page.to_json() for slug, page in state.articles.items()}
+    changed = [(slug, row) for slug, row in rows.items() if saved.get(slug) != row]
+    gone = [slug for slug in saved if slug not in rows]
+    db.executemany("INSERT OR REPLACE INTO articles (slug, page) VALUES (?, ?)", changed)
+    db.executemany("DELETE FROM articles WHERE slug = ?", [(slug,) for slug in gone])
+    saved.clear()
+    saved.update(rows)
+    return len(changed) + len(gone)
 
 
 def _save_sources(db: sqlite3.Connection, parsed: dict[str, ParsedFile], saved: dict[str, tuple[Stamp, str]]) -> int:
@@ -207,7 +261,7 @@ def _save_sources(db: sqlite3.Connection, parsed: dict[str, ParsedFile], saved: 
     gone = [rel for rel in saved if rel not in parsed]
     db.executemany(
         "INSERT OR REPLACE INTO sources (rel, size, mtime_ns, digest, article, checksum) VALUES (?, ?, ?, ?, ?, ?)",
-        [_source_row(rel, p) for rel, p in changed],
+        [source_row(rel, p) for rel, p in changed],
     )
     db.executemany("DELETE FROM sources WHERE rel = ?", [(rel,) for rel in gone])
     for rel, p in changed:
@@ -217,13 +271,13 @@ def _save_sources(db: sqlite3.Connection, parsed: dict[str, ParsedFile], saved: 
     return len(changed) + len(gone)
 
 
-def _source_row(rel: str, parsed: ParsedFile) -> tuple[str, int, int, str, str, bytes]:
+def source_row(rel: str, parsed: ParsedFile) -> tuple[str, int, int, str, str, bytes]:
     size, mtime = parsed.stamp
     article = modeljson.dumps(parsed.article)
-    return rel, size, mtime, parsed.digest, article, _checksum(rel, size, mtime, parsed.digest, article)
+    return rel, size, mtime, parsed.digest, article, checksum(rel, size, mtime, parsed.digest, article)
 
 
-def _checksum(rel: str, size: int, mtime: int, digest: str, article: str) -> bytes:
+def checksum(rel: str, size: int, mtime: int, digest: str, article: str) -> bytes:
     """SQLite does not checksum its pages: a damaged byte in a row must not pass for an
     unchanged file's front matter."""
     return hashlib.blake2b(f"{rel}\0{size}\0{mtime}\0{digest}\0{article}".encode(), digest_size=16).digest()
@@ -250,8 +304,8 @@ def _save_blobs(db: sqlite3.Connection, state: BuildState, disk: OnDisk) -> int:
     """The search index when its signature moved, the similar-articles map when its inputs did."""
     written = 0
     blobs: list[tuple[str, object, str, str]] = [
-        ("search_index", state.search_index, state.search_signature, disk.search_signature),
-        ("related", state.related, state.related[0], disk.related_digest),
+        ("search_index", state.search_index, state.search_signature, disk.blob_versions.get("search_index", "")),
+        ("related", state.related, state.related[0], disk.blob_versions.get("related", "")),
     ]
     for name, value, now, before in blobs:
         stored = db.execute("SELECT 1 FROM blobs WHERE name = ?", (name,)).fetchone() is not None
@@ -259,21 +313,21 @@ def _save_blobs(db: sqlite3.Connection, state: BuildState, disk: OnDisk) -> int:
             db.execute("DELETE FROM blobs WHERE name = ?", (name,))
         elif now != before or not stored:
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            row = (name, _seal(name, data), data)
+            row = (name, seal(name, data), data)
             db.execute("INSERT OR REPLACE INTO blobs (name, mac, data) VALUES (?, ?, ?)", row)
             written += 1
-    disk.search_signature, disk.related_digest = state.search_signature, state.related[0]
+    disk.blob_versions = {"search_index": state.search_signature, "related": state.related[0]}
     return written
 
 
-def _seal(name: str, data: bytes) -> bytes:
+def seal(name: str, data: bytes) -> bytes:
     return hmac.new(machine_key(), name.encode() + b"\0" + data, hashlib.sha256).digest()
 
 
-def _unsealed(name: str, mac: bytes, data: bytes) -> object:
+def unsealed(name: str, mac: bytes, data: bytes) -> object:
     """A blob unpickled only when this machine's key signed it (a database that came with a
     repository, or was edited, never reaches pickle)."""
-    if not hmac.compare_digest(bytes(mac), _seal(name, bytes(data))):
+    if not hmac.compare_digest(bytes(mac), seal(name, bytes(data))):
         raise ValueError(f"the {name} blob is not signed by this machine")
     return pickle.loads(data)
 
@@ -283,7 +337,7 @@ def _mark() -> str:
     return hmac.new(machine_key(), b"site-builder build state", hashlib.sha256).hexdigest()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=30, isolation_level=None)  # transactions are explicit
     db.execute("PRAGMA journal_mode=WAL")  # a reader (serve) never blocks a saving build
     db.execute("PRAGMA synchronous=NORMAL")  # atomic either way; a cache need not survive power loss
@@ -291,7 +345,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 @contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
     db.execute("BEGIN IMMEDIATE")
     try:
         yield

@@ -20,14 +20,14 @@ from typing import Any, Protocol
 from .errors import Problem
 from .output import OutputWriter, StagedOutput, Written
 from .plan import PageSpec
-from .render import Renderer
+from .render import BodyNote, Renderer
 from .urls import output_file
 
 CHUNK = 256  # pages per task: small enough to balance the cores and report progress
 MIN_PARALLEL = 1500  # below this, forking costs more than it saves
 
 _JOB: tuple[Renderer, OutputWriter, PageSide | None] | None = None
-Report = tuple[Written, dict[str, list[Problem]], Any]
+Report = tuple[Written, dict[str, list[Problem]], dict[str, BodyNote], Any]
 
 
 def jobs_wanted() -> int:
@@ -167,9 +167,10 @@ def _collect(
     side: PageSide | None,
 ) -> None:
     """Merge what the workers report into this process's writer and renderer."""
-    for at, (written, problems, taken) in pool.imap_unordered(_render_numbered, enumerate(chunks)):
+    for at, (written, problems, bodies, taken) in pool.imap_unordered(_render_numbered, enumerate(chunks)):
         staged.absorb(written)
         renderer.problems.update(problems)
+        renderer.bodies.update(bodies)
         if side:
             side.gather(at, taken)
         if progress:
@@ -185,10 +186,11 @@ def _render_chunk(chunk: list[PageSpec]) -> Report:
     assert _JOB is not None
     renderer, staged, side = _JOB
     mark = staged.mark()
-    problems_before = set(renderer.problems)
+    problems_before, bodies_before = set(renderer.problems), set(renderer.bodies)
     for spec in chunk:
         staged.write(output_file(spec.path), renderer.render(spec))
         if side:
             side.page(spec)
     problems = {k: v for k, v in renderer.problems.items() if k not in problems_before}
-    return staged.since(mark), problems, side.take() if side else None
+    bodies = {k: v for k, v in renderer.bodies.items() if k not in bodies_before}
+    return staged.since(mark), problems, bodies, side.take() if side else None

@@ -1,0 +1,259 @@
+"""A body edit on the command line, without the site model.
+
+Most edits of an archive fix words in an article's text, and nothing but the article's
+own page and the search index shows a body. So when only bodies changed, the edited
+pages get their new body spliced in where the last build put the old one, and the search
+index learns their new words; the other articles' files and rows are never read.
+
+It stands in for a build only when that build would change nothing else, which it checks
+from the build state's rows (state.py): the same code, config, templates, static files
+and images (the facts the last build recorded, build._facts), the same content files (by
+their stats), each changed file's front matter, see-also titles and links as they were,
+and the pages and search files it rewrites as the last build left them. Anything else,
+and it returns None having written nothing: the caller builds as usual. What it writes is
+what a build would write (a test compares the two byte for byte).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import modeljson
+from .config import SiteConfig
+from .content import parse_bytes, read_body
+from .errors import Problem, SiteError
+from .markdown import BodyContext, make_parser, render_body
+from .model import Article, Site
+from .output import write_atomic
+from .render import body_problems
+from .search import SearchIndex
+from .signatures import code_digest, config_digest, global_digest, tree_digest, with_digest
+from .sources import markdown_files
+from .state import (
+    ArticlePage,
+    ParsedFile,
+    checksum,
+    connect,
+    foreign,
+    seal,
+    source_row,
+    state_file,
+    transaction,
+    unsealed,
+)
+
+Stamp = tuple[int, int]
+
+
+class _NotHere(Exception):
+    """What changed is not a body edit this module can stand in for."""
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """One content file whose body alone changed, and its page with the new body."""
+
+    rel: str
+    stamp: Stamp
+    digest: str
+    article: Article
+    body: str
+    page: ArticlePage  # as it will be: its body note moved to the new body's end
+    html: bytes  # the whole page
+    problems: list[Problem]
+
+
+@dataclass
+class Spliced:
+    """What the splice did, in the terms of a build's result."""
+
+    pages: Counter[str]
+    problems: list[Problem]
+    changed: list[str]
+    rendered: int
+    stamps: dict[str, Stamp]  # of every output file, as the build state now holds them
+
+
+def splice_bodies(
+    root: Path, out: Path, config: SiteConfig, levels: Callable[[list[Problem]], list[Problem]]
+) -> Spliced | None:
+    """Redo the pages of the articles whose body alone changed; None, having written nothing,
+    when that is not all that changed (or the state cannot tell). `levels` applies site.yml's
+    levels to the problems, as a build does."""
+    path = state_file(root)
+    if not path.is_file() or not out.is_dir():
+        return None
+    try:
+        with closing(connect(path)) as db:
+            return _splice(db, root, out, config, levels)
+    except (_NotHere, sqlite3.Error, ValueError, KeyError, TypeError, SiteError, OSError, pickle.UnpicklingError):
+        return None
+
+
+def _splice(
+    db: sqlite3.Connection, root: Path, out: Path, config: SiteConfig, levels: Callable[[list[Problem]], list[Problem]]
+) -> Spliced:
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    facts = {k[len("fact:") :]: v for k, v in meta.items() if k.startswith("fact:")}
+    if foreign(meta, out) or not _same_ground(facts, root, config):
+        raise _NotHere
+    files = {path: (size, mtime, sig) for path, size, mtime, sig in db.execute("SELECT * FROM files")}
+    edits = [_edit(db, root, out, rel, stamp, files) for rel, stamp in _changed(db, root, config)]
+    index = _search_index(db)
+    bodies = {e.article.slug: e.body for e in edits}
+    digests = {e.article.slug: hashlib.sha256((e.digest + e.page.card).encode()).hexdigest() for e in edits}
+    stand_in = Site({e.article.slug: e.article for e in edits}, index.order, (), (), {}, {})
+    stale = index.update_bodies(stand_in, set(bodies), bodies.__getitem__, digests)
+    if stale is None or any(_stamp(out / p) != _file_stamp(files, p) for p in index.paths()):
+        raise _NotHere  # the order moved, or a search file is not as the build left it
+    signature = _index_signature(db, index, {e.rel: e.digest for e in edits}, facts["base"])
+    written = _write(out, edits, index, stale)
+    _save(db, edits, written, files, index, signature)
+    stamps = {**{p: (size, mtime) for p, (size, mtime, _) in files.items() if size is not None}, **written}
+    found = [p for e in sorted(edits, key=lambda e: e.article.slug) for p in e.problems]  # as a build orders them
+    problems = levels(levels([Problem(**p) for p in json.loads(facts["problems"])]) + found)
+    return Spliced(Counter(json.loads(facts["pages"])), problems, sorted(written), len(edits), stamps)
+
+
+def _same_ground(facts: dict[str, str], root: Path, config: SiteConfig) -> bool:
+    """The code, config, templates, static files and images of the last build, and a last
+    build that found no broken file and no missing image."""
+    if facts.get("clean") != "1" or facts.get("config") != config_digest(config):
+        return False
+    if facts.get("base") != global_digest(config, root / config.templates_dir, code_digest()):
+        return False
+    if facts.get("static") != tree_digest(root / config.static_dir):
+        return False
+    images: dict[str, list[int] | None] = json.loads(facts.get("images", "{}"))
+    return all(_stamp(Path(source)) == (tuple(stamp) if stamp else None) for source, stamp in images.items())
+
+
+def _changed(db: sqlite3.Connection, root: Path, config: SiteConfig) -> list[tuple[str, Stamp]]:
+    """The content files whose stat moved since the last build, when no file came or went."""
+    content = root / config.content_dir
+    prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
+    found = {}
+    for name, entry in markdown_files(str(content)):
+        info = entry.stat()
+        found[f"{prefix}/{name}" if prefix not in ("", ".") else name] = (info.st_size, info.st_mtime_ns)
+    known = {rel: (size, mtime) for rel, size, mtime in db.execute("SELECT rel, size, mtime_ns FROM sources")}
+    if found.keys() != known.keys():
+        raise _NotHere  # a file added, removed or renamed
+    changed = sorted((rel, stamp) for rel, stamp in found.items() if known[rel] != stamp)
+    if not changed:
+        raise _NotHere  # what changed is elsewhere: the build finds it
+    return changed
+
+
+def _edit(db: sqlite3.Connection, root: Path, out: Path, rel: str, stamp: Stamp, files: dict[str, tuple]) -> _Edit:
+    """One changed file, when its body alone changed and its page is as the build left it."""
+    raw = (root / rel).read_bytes()
+    article = parse_bytes(raw, rel).without_body()
+    size, mtime, digest, stored, check = db.execute(
+        "SELECT size, mtime_ns, digest, article, checksum FROM sources WHERE rel = ?", (rel,)
+    ).fetchone()
+    if bytes(check) != checksum(rel, size, mtime, digest, stored) or modeljson.loads(stored) != article:
+        raise _NotHere  # the front matter, see-also titles or links moved
+    row = db.execute("SELECT page FROM articles WHERE slug = ?", (article.slug,)).fetchone()
+    if row is None:
+        raise _NotHere
+    page = ArticlePage.from_json(row[0])
+    file = out / page.path
+    if _stamp(file) != _file_stamp(files, page.path):
+        raise _NotHere  # the page was changed since the build wrote it
+    note = page.body
+    context = BodyContext(resolve=lambda title: note.see_also[title], links=note.links)
+    body = read_body(root / rel)
+    fresh = render_body(make_parser(), body, context).encode("utf-8")
+    old = file.read_bytes()
+    html = old[: note.start] + fresh + old[note.end :]
+    moved = replace(page, body=replace(note, end=note.start + len(fresh)))
+    return _Edit(rel, stamp, hashlib.sha256(raw).hexdigest(), article, body, moved, html, body_problems(rel, context))
+
+
+def _search_index(db: sqlite3.Connection) -> SearchIndex:
+    row = db.execute("SELECT mac, data FROM blobs WHERE name = 'search_index'").fetchone()
+    index = unsealed("search_index", row[0], row[1]) if row else None
+    if not isinstance(index, SearchIndex):
+        raise _NotHere
+    return index
+
+
+def _index_signature(db: sqlite3.Connection, index: SearchIndex, new: dict[str, str], base: str) -> str:
+    """signatures.Signer.index() from the rows: every article's digest and card, in order."""
+    digests = {rel: new.get(rel, digest) for rel, digest in db.execute("SELECT rel, digest FROM sources")}
+    pages = {slug: ArticlePage.from_json(page) for slug, page in db.execute("SELECT slug, page FROM articles")}
+    h = hashlib.sha256(base.encode())
+    for slug in index.order:
+        page = pages.get(slug)
+        if page is None:
+            raise _NotHere
+        h.update(digests[page.rel].encode() + page.card.encode())
+    return h.hexdigest()
+
+
+def _write(out: Path, edits: list[_Edit], index: SearchIndex, stale: set[str]) -> dict[str, Stamp]:
+    """The pages and the search files that changed, each replaced whole; their new stats."""
+    written = {}
+    for path, data in [*((e.page.path, e.html) for e in edits), *((p, index.file(p)) for p in sorted(stale))]:
+        write_atomic(out / path, data)
+        stamp = _stamp(out / path)
+        assert stamp is not None
+        written[path] = stamp
+    return written
+
+
+def _save(
+    db: sqlite3.Connection,
+    edits: list[_Edit],
+    written: dict[str, Stamp],
+    files: dict[str, tuple],
+    index: SearchIndex,
+    signature: str,
+) -> None:
+    """The rows of what changed, in one transaction (a kill before it leaves rows older than
+    the files, which the next build notices by their stats and redoes)."""
+    signatures = {p: row[2] for p, row in files.items()}
+    for e in edits:
+        signatures[e.page.path] = with_digest(e.page.frame, e.digest)
+    data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+    with transaction(db):
+        db.executemany(
+            "INSERT OR REPLACE INTO sources (rel, size, mtime_ns, digest, article, checksum) VALUES (?, ?, ?, ?, ?, ?)",
+            [source_row(e.rel, ParsedFile(e.stamp, e.digest, e.article)) for e in edits],
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO files (path, size, mtime_ns, signature) VALUES (?, ?, ?, ?)",
+            [(p, size, mtime, signatures.get(p)) for p, (size, mtime) in written.items()],
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO articles (slug, page) VALUES (?, ?)",
+            [(e.article.slug, e.page.to_json()) for e in edits],
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO blobs (name, mac, data) VALUES (?, ?, ?)",
+            ("search_index", seal("search_index", data), data),
+        )
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_signature', ?)", (signature,))
+
+
+def _file_stamp(files: dict[str, tuple], path: str) -> Stamp | None:
+    row = files.get(path)
+    return (row[0], row[1]) if row and row[0] is not None else None
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)

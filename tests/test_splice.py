@@ -1,0 +1,156 @@
+"""A body edit on the command line (splice.py): the new body spliced into its page and the
+search index, byte for byte what a build makes, and a build whenever anything else moved."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from sitekit import article, make_site
+
+from site_builder.build import build, cached_build
+from site_builder.state import load_state, state_file
+
+
+@pytest.fixture(autouse=True)
+def _own_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))
+
+
+def _site(tmp_path: Path, count: int = 20) -> Path:
+    cats = ["سياسة", "رياضة", "اقتصاد"]
+    items = [
+        article(
+            f"n{i:03d}",
+            f"خبر رقم {i} عن {cats[i % 3]} في بيروت",
+            f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}",
+            category=cats[i % 3],
+            body=f"## تفاصيل {i}\n\nفقرة عن الموضوع رقم {i}.\n\n"
+            f"شاهد ايضاً: خبر رقم {i + 1} عن {cats[(i + 1) % 3]} في بيروت\n",
+        )
+        for i in range(count)
+    ]
+    return make_site(tmp_path / "site", items, config={"per_page": 4})
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _same_as_clean(site: Path, tmp_path: Path, name: str) -> None:
+    assert build(site, tmp_path / name).written
+    assert _tree(site / "output") == _tree(tmp_path / name)
+
+
+def _append(path: Path, words: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
+
+
+def test_body_edits_are_spliced_and_equal_a_clean_build(tmp_path):
+    site = _site(tmp_path)
+    cached_build(site)
+    content = site / "content"
+    # n019's see-also names an article the archive lacks: a build of its page says so, and so
+    # does a splice of it.
+    _append(content / "n019.md", "فقرة أضافها المحرر عن **المرفأ**.")
+    first = cached_build(site)
+    assert first.spliced and first.rendered == 1 and first.written
+    assert "n019/index.html" in first.changed and any(p.startswith("search/") for p in first.changed)
+    assert [(p.path, p.message) for p in first.problems] == [
+        ("content/n019.md", "see-also «خبر رقم 20 عن اقتصاد في بيروت» is not in the archive (shown as text)")
+    ]
+    _same_as_clean(site, tmp_path, "clean1")
+
+    # The state it left is whole and current: nothing to do, then another splice.
+    state, unused = load_state(site, (site / "output").resolve())
+    assert unused is None and state.parsed["content/n007.md"].digest
+    assert cached_build(site).rendered == 0
+    for name in ("n003.md", "n012.md"):
+        _append(content / name, "سطر جديد في نص الخبر.")
+    second = cached_build(site)
+    assert second.spliced and second.rendered == 2
+    _same_as_clean(site, tmp_path, "clean2")
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["title", "see-also", "new file", "template", "page edited by hand", "strict"],
+)
+def test_anything_but_a_body_edit_is_a_build(tmp_path, change):
+    site = _site(tmp_path)
+    cached_build(site)
+    target = site / "content" / "n005.md"
+    text = target.read_text(encoding="utf-8")
+    strict = False
+    if change == "title":
+        target.write_text(text.replace("title: ", "title: عاجل - ", 1), encoding="utf-8")
+    elif change == "see-also":  # the body's see-also titles are the pages' links: not the body alone
+        target.write_text(text.replace("شاهد ايضاً: خبر رقم 6", "شاهد ايضاً: خبر رقم 9"), encoding="utf-8")
+    elif change == "new file":
+        _append(target, "فقرة.")
+        (site / "content" / "extra.md").write_text(
+            "---\ntitle: خبر إضافي\ndate: 2025-05-05\ncategory: سياسة\n---\n\nنص.\n", encoding="utf-8"
+        )
+    elif change == "template":
+        _append(target, "فقرة.")
+        template = site / "templates" / "article.html"
+        _append(template, "{# edited #}")
+    elif change == "page edited by hand":
+        _append(target, "فقرة.")
+        page = site / "output" / "n005" / "index.html"
+        page.write_bytes(page.read_bytes().replace("فقرة".encode(), "فقره".encode(), 1))
+    elif change == "strict":
+        _append(target, "فقرة.")
+        strict = True
+    result = cached_build(site, strict=strict)
+    assert result.written and not result.spliced, result.problems
+    _same_as_clean(site, tmp_path, "clean")
+
+
+def test_a_template_that_uses_the_body_twice_is_never_spliced(tmp_path):
+    site = _site(tmp_path)
+    template = site / "templates" / "article.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{{ article.body }}", "{{ article.body }}<p>{{ article.body|wordcount }}</p>"))
+    cached_build(site)
+    _append(site / "content" / "n002.md", "كلمات أخرى تغير عدد الكلمات.")
+    result = cached_build(site)
+    assert not result.spliced
+    _same_as_clean(site, tmp_path, "clean")
+
+
+KILLED_SPLICE = """
+import os, signal, sys
+from pathlib import Path
+from site_builder import splice
+from site_builder.build import cached_build
+
+def dying(*args):
+    os.kill(os.getpid(), signal.SIGKILL)  # the pages are written, their rows not yet
+
+splice._save = dying
+cached_build(Path(sys.argv[1]))
+"""
+
+
+def test_a_splice_killed_before_its_rows_are_saved_is_put_right_by_the_next_build(tmp_path):
+    site = _site(tmp_path)
+    cached_build(site)
+    _append(site / "content" / "n004.md", "فقرة أضيفت قبل أن يتوقف البناء.")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_SPLICE, str(site)],
+        cwd=ROOT,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "key")},
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -9, killed.stderr
+    _, unused = load_state(site, (site / "output").resolve())
+    assert unused is None and state_file(site).is_file()
+    again = cached_build(site)
+    assert again.written and not again.spliced  # the page's stat is not the one its row holds
+    _same_as_clean(site, tmp_path, "clean")
