@@ -11,10 +11,8 @@ import dataclasses
 import json
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,21 +26,18 @@ from .model import Article
 from .output import InPlaceOutput, StagedOutput, unchanged_file
 from .plan import PageKind, PageSpec, plan
 from .render import Renderer, make_environment
+from .result import BuildResult, apply_levels
 from .searchwork import SearchWork
 from .signatures import (
     Signer,
     code_digest,
     config_digest,
     global_digest,
-    inputs_fingerprint,
-    load_unchanged,
-    save_unchanged,
     tree_digest,
 )
 from .sitemodel import build_site
 from .sources import parse_all
-from .splice import Spliced, splice_bodies
-from .state import ArticlePage, BuildState, Model, load_state, save_state
+from .state import ArticlePage, BuildState, Model
 from .urls import Urls, output_file
 from .views import Views
 from .workers import jobs_wanted, render_pages
@@ -51,28 +46,6 @@ Progress = Callable[[int, int], None]
 # An incremental build that renders at most this many pages (or 1/20 of the site)
 # updates output/ file by file instead of building a whole new folder.
 INCREMENTAL_PAGES = 200
-
-
-@dataclass
-class BuildResult:
-    """What a build made and found."""
-
-    pages: Counter[str] = field(default_factory=Counter)
-    problems: list[Problem] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    files: int = 0
-    bytes: int = 0
-    written: bool = False
-    rendered: int = 0  # pages rendered this time
-    reused: int = 0  # pages taken unchanged from the previous output
-    changed: list[str] = field(default_factory=list)  # output files whose bytes changed
-    model_reused: bool = False  # only article bodies changed: the last build's model stood (bodyedits.py)
-    spliced: bool = False  # the same, on the command line: the new bodies spliced into their pages (splice.py)
-    seconds: float = 0.0  # wall time of the whole build
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "error"]
 
 
 def build(
@@ -128,7 +101,7 @@ def _build(
     result.model_reused = bodies is not None
     model = state.model if bodies is not None and state.model else _index(articles, config, state, root, base, clock)
     model.parse_problems = parse_problems
-    result.problems = _apply_levels(parse_problems + model.problems, config.checks)
+    result.problems = apply_levels(parse_problems + model.problems, config.checks)
     site, specs = model.site, model.specs
     digests = {slug: state.parsed[rel].digest for slug, rel in site.origins.items()}
     signer = Signer(site, digests, model.figures, base, model.cards)
@@ -166,90 +139,19 @@ def _build(
             for rel, source in [*model.images, *static_files(root / config.static_dir)]:
                 staged.copy(rel, source)
             result.problems += [p for _, found in sorted(renderer.problems.items()) for p in found]
-            result.problems = _apply_levels(result.problems, config.checks)
+            result.problems = apply_levels(result.problems, config.checks)
             if _failed(result, strict):
                 return result
             with swap_lock or nullcontext():
                 staged.commit()
     state.signatures, state.output, state.model = signatures, out, model
     state.articles = _article_pages(state.articles, model, signer, renderer, todo)
-    state.facts = _facts(model, parse_problems, result, root / config.static_dir)
+    state.facts = _facts(model, parse_problems, result, root / config.static_dir, signer)
     state.search_signature, _, state.search_index = search
     state.stamps = staged.stamps
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     result.seconds = time.perf_counter() - started
     return result
-
-
-def cached_build(
-    root: Path,
-    out: Path | None = None,
-    overrides: dict[str, Any] | None = None,
-    strict: bool = False,
-    progress: Progress | None = None,
-    use_cache: bool = True,
-) -> BuildResult:
-    """build() with the state of the last build of this site kept on disk between runs."""
-    target = (out or root / "output").resolve()
-    started = time.perf_counter()
-    config = config_mod.load(root, overrides)
-    inputs = inputs_fingerprint(root, config, overrides, strict)
-    if use_cache:
-        unchanged = load_unchanged(root, target, inputs)
-        if unchanged is not None:
-            result = BuildResult(
-                pages=Counter(unchanged["pages"]),
-                written=True,
-                files=unchanged["files"],
-                bytes=unchanged["bytes"],
-                reused=sum(unchanged["pages"].values()),
-                problems=[Problem(**p) for p in unchanged["problems"]],
-            )
-            result.seconds = time.perf_counter() - started
-            return result
-    levels = lambda found: _apply_levels(found, config.checks)  # noqa: E731
-    spliced = splice_bodies(root, target, config, levels) if use_cache and not strict else None
-    if spliced is not None:
-        result = _spliced_result(spliced)
-        _remember_unchanged(root, target, inputs, spliced.stamps, result)
-        result.seconds = time.perf_counter() - started
-        return result
-    state, unused = load_state(root, target) if use_cache else (BuildState(), None)
-    result = build(root, target, overrides, strict, progress, state)
-    if unused is not None:
-        result.problems.insert(0, unused)
-    if result.written and (result.rendered or result.changed or not use_cache or unused is not None):
-        save_state(root, target, state)
-    if result.written:
-        _remember_unchanged(root, target, inputs, state.stamps, result)
-    return result
-
-
-def _spliced_result(spliced: Spliced) -> BuildResult:
-    rendered = spliced.rendered
-    return BuildResult(
-        pages=spliced.pages,
-        problems=spliced.problems,
-        files=len(spliced.stamps),
-        bytes=sum(size for size, _ in spliced.stamps.values()),
-        written=True,
-        rendered=rendered,
-        reused=sum(spliced.pages.values()) - rendered,
-        changed=spliced.changed,
-        spliced=True,
-    )
-
-
-def _remember_unchanged(
-    root: Path, target: Path, inputs: str, stamps: dict[str, tuple[int, int]], result: BuildResult
-) -> None:
-    report = {
-        "pages": dict(result.pages),
-        "files": result.files,
-        "bytes": result.bytes,
-        "problems": [dataclasses.asdict(p) for p in result.problems],
-    }
-    save_unchanged(root, target, inputs, stamps, report)
 
 
 def _article_pages(
@@ -272,7 +174,9 @@ def _article_pages(
     return pages
 
 
-def _facts(model: Model, parse_problems: list[Problem], result: BuildResult, static: Path) -> dict[str, str]:
+def _facts(
+    model: Model, parse_problems: list[Problem], result: BuildResult, static: Path, signer: Signer
+) -> dict[str, str]:
     """What must hold for splice.py's body-only rebuild to stand in for this build's model."""
     clean = not parse_problems and not any(p.check == "missing_image" for p in model.problems)
     return {
@@ -283,6 +187,7 @@ def _facts(model: Model, parse_problems: list[Problem], result: BuildResult, sta
         "images": json.dumps(model.image_stamps, sort_keys=True),
         "pages": json.dumps(dict(result.pages), sort_keys=True),
         "problems": json.dumps([dataclasses.asdict(p) for p in model.problems], ensure_ascii=False),
+        "index_sum": f"{signer.index_sum:032x}",
     }
 
 
@@ -370,11 +275,6 @@ def _progress_counter(progress: Progress | None, done: int, total: int) -> Calla
 
 def _failed(result: BuildResult, strict: bool) -> bool:
     return bool(result.errors) or (strict and any(p.level == "warning" for p in result.problems))
-
-
-def _apply_levels(problems: list[Problem], checks: dict[str, str]) -> list[Problem]:
-    """Give each problem of a named check the level site.yml sets for that check."""
-    return [replace(p, level=checks[p.check]) if p.check in checks else p for p in problems]
 
 
 class _Clock:

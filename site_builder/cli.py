@@ -85,7 +85,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from .build import cached_build
+    from .rebuild import cached_build
 
     result = cached_build(
         args.site,

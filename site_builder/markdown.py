@@ -25,6 +25,7 @@ from markdown_it.token import Token
 from markupsafe import escape
 
 from .embeds import embed_name
+from .errors import Problem
 from .text import SEE_ALSO_LABEL, clean_line, fold, see_also_title, slugify
 from .urls import source_key
 
@@ -50,6 +51,18 @@ class BodyContext:
     unresolved: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     too_deep: bool = False  # nested past markdown-it's limit: shown as plain paragraphs
+
+
+@dataclass(frozen=True)
+class BodyNote:
+    """Where an article page holds its body's bytes, and what the body's see-also titles and
+    links resolved to: a body edit on the command line splices the new body in (splice.py)
+    without the site model."""
+
+    start: int
+    end: int
+    see_also: dict[str, str | None]
+    links: dict[str, str]
 
 
 class _Parser(MarkdownIt):
@@ -257,3 +270,18 @@ def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Any, e
 
 def _render_table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def body_problems(path: str | None, body: BodyContext) -> list[Problem]:
+    """What rendering one body found wrong: see-also titles not in the archive, nesting too deep."""
+    missing, check = "is not in the archive (shown as text)", "unresolved_see_also"
+    found = [Problem("warning", f"see-also «{t}» {missing}", path, check=check) for t in body.unresolved]
+    if body.too_deep:
+        found.append(
+            Problem(
+                "warning",
+                "the body nests lists or quotes too deeply for Markdown; it is shown as plain paragraphs",
+                path,
+            )
+        )
+    return found

@@ -8,7 +8,6 @@ as values, never as template source, so `{{ }}` in an article is just text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,25 +19,13 @@ from . import plan as plan_mod
 from .config import SiteConfig
 from .content import read_body
 from .errors import Problem, SiteError
-from .markdown import BodyContext, make_parser, render_body
+from .markdown import BodyContext, BodyNote, body_problems, make_parser, render_body
 from .model import Site
 from .plan import PageKind, PageSpec, sitemap_paths
 from .text import ARABIC_MONTHS
 from .views import Card, Link, Views, json_script
 
 ARCHIVE_TITLE = "الأرشيف"
-
-
-@dataclass(frozen=True)
-class BodyNote:
-    """Where an article page holds its body's bytes, and what the body's see-also titles and
-    links resolved to: a body edit on the command line splices the new body in (splice.py)
-    without the site model."""
-
-    start: int
-    end: int
-    see_also: dict[str, str | None]
-    links: dict[str, str]
 
 
 def body_shown_verbatim(env: jinja2.Environment) -> bool:
@@ -396,18 +383,3 @@ def _remembered(seen: dict[str, str | None], title: str, resolve: Callable[[str]
     if title not in seen:
         seen[title] = resolve(title)
     return seen[title]
-
-
-def body_problems(path: str | None, body: BodyContext) -> list[Problem]:
-    """What rendering one body found wrong: see-also titles not in the archive, nesting too deep."""
-    missing, check = "is not in the archive (shown as text)", "unresolved_see_also"
-    found = [Problem("warning", f"see-also «{t}» {missing}", path, check=check) for t in body.unresolved]
-    if body.too_deep:
-        found.append(
-            Problem(
-                "warning",
-                "the body nests lists or quotes too deeply for Markdown; it is shown as plain paragraphs",
-                path,
-            )
-        )
-    return found

@@ -15,15 +15,19 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .config import SiteConfig
-from .model import Site
-from .plan import PageKind, PageSpec
-from .views import Figure
+from .plan import PageKind
+
+if TYPE_CHECKING:
+    from .config import SiteConfig
+    from .model import Site
+    from .plan import PageSpec
+    from .views import Figure
 
 CACHE_DIR = ".site-builder-cache"
 
@@ -82,44 +86,72 @@ def tree_digest(folder: Path) -> str:
 
 
 def output_fingerprint(out: Path) -> str:
-    """Names, sizes and mtimes of everything in the output: a changed or removed file shows."""
-    h = hashlib.sha256()
-    _fingerprint_tree(h, str(out))
-    return h.hexdigest()
+    """Names, sizes and mtimes of everything in the output: a changed or removed file shows.
+    A sum (xor) of a term per file, so that a build that rewrote a few files can work it out
+    from the last one (see stamps_fingerprint, splice.py)."""
+    total = 0
+    prefix = len(str(out)) + 1
+    for path, size, mtime in _walk_files(str(out)):
+        total ^= file_term(path[prefix:], size, mtime)
+    return f"{total:032x}"
 
 
-def stamps_fingerprint(out: Path, stamps: dict[str, tuple[int, int]]) -> str:
+def stamps_fingerprint(stamps: dict[str, tuple[int, int]]) -> str:
     """output_fingerprint() of an output holding exactly these files as stamped, computed
-    without walking it: the build just wrote them and knows. (Sorting the paths by their
-    segments visits them in the order the walk does: each folder's entries by name.)"""
-    h = hashlib.sha256()
-    for rel in sorted(stamps, key=lambda r: r.split("/")):
-        size, mtime = stamps[rel]
-        h.update(f"{out}/{rel}\0{size}\0{mtime}\n".encode())
-    return h.hexdigest()
+    without walking it: the build just wrote them and knows."""
+    total = 0
+    for rel, (size, mtime) in stamps.items():
+        total ^= file_term(rel, size, mtime)
+    return f"{total:032x}"
+
+
+def file_term(rel: str, size: int, mtime: int) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{rel}\0{size}\0{mtime}".encode(), digest_size=16).digest(), "big")
+
+
+def _walk_files(folder: str) -> Iterator[tuple[str, int, int]]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk_files(entry.path)
+        else:
+            info = entry.stat(follow_symlinks=False)
+            yield entry.path, info.st_size, info.st_mtime_ns
+
+
+def last_output_fingerprint(root: Path, out: Path) -> str | None:
+    """The output fingerprint the last build of this output recorded (splice.py updates it)."""
+    saved = _load_unchanged_file(root)
+    return saved.get("output") if saved and saved.get("out") == str(out) else None
+
+
+def _load_unchanged_file(root: Path) -> dict[str, Any] | None:
+    try:
+        saved = json.loads((root / CACHE_DIR / "unchanged.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return saved if isinstance(saved, dict) else None
 
 
 def load_unchanged(root: Path, out: Path, inputs: str) -> dict[str, Any] | None:
     """The last build's report when neither its inputs nor its output changed since (the
     fast path of a rebuild with nothing to do); None otherwise."""
-    try:
-        saved = json.loads((root / CACHE_DIR / "unchanged.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(saved, dict) or saved.get("inputs") != inputs or saved.get("out") != str(out):
+    saved = _load_unchanged_file(root)
+    if saved is None or saved.get("inputs") != inputs or saved.get("out") != str(out):
         return None
     if saved.get("output") != output_fingerprint(out):
         return None
     return saved.get("report")
 
 
-def save_unchanged(
-    root: Path, out: Path, inputs: str, stamps: dict[str, tuple[int, int]], report: dict[str, Any]
-) -> None:
-    """Remember that this output is what these inputs make (see load_unchanged)."""
+def save_unchanged(root: Path, out: Path, inputs: str, output: str, report: dict[str, Any]) -> None:
+    """Remember that this output (its fingerprint) is what these inputs make (see load_unchanged)."""
     folder = root / CACHE_DIR
     folder.mkdir(exist_ok=True)
-    data = {"inputs": inputs, "out": str(out), "output": stamps_fingerprint(out, stamps), "report": report}
+    data = {"inputs": inputs, "out": str(out), "output": output, "report": report}
     tmp = folder / f".unchanged.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, folder / "unchanged.json")
@@ -132,6 +164,18 @@ def code_digest() -> str:
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def index_term(at: int, slug: str, digest: str, card: str) -> int:
+    """One article's share of the search index's signature: the signature sums them (xor), so
+    a body edit (splice.py) changes it by that article's old and new shares alone."""
+    raw = hashlib.blake2b(f"{at}\0{slug}\0{digest}\0{card}".encode(), digest_size=16).digest()
+    return int.from_bytes(raw, "big")
+
+
+def index_signature(base: str, order: tuple[str, ...], total: int) -> str:
+    ordered = hashlib.sha256("\0".join(order).encode()).hexdigest()
+    return hashlib.sha256(f"{base}\0{ordered}\0{total:032x}".encode()).hexdigest()
 
 
 def with_digest(frame: str, digest: str) -> str:
@@ -165,6 +209,7 @@ class Signer:
         self.site, self.digests, self.figures, self.base = site, digests, figures, base
         self._cards: dict[str, str] = cards if cards is not None else {}
         self.frames: dict[str, str] = {}  # article slug -> its page's frame, as signed this build
+        self.index_sum = 0  # index()'s sum of its articles' terms
 
     def card(self, slug: str) -> str:
         """What a card of this article shows: title, summary, category, date, first image."""
@@ -176,11 +221,11 @@ class Signer:
         return self._cards[slug]
 
     def index(self) -> str:
-        """The search index shows every article's text and card fields."""
-        h = hashlib.sha256(self.base.encode())
-        for slug in self.site.order:
-            h.update(self.digests.get(slug, "").encode() + self.card(slug).encode())
-        return h.hexdigest()
+        """The search index shows every article's text and card fields, in the site's order."""
+        self.index_sum = 0
+        for at, slug in enumerate(self.site.order):
+            self.index_sum ^= index_term(at, slug, self.digests.get(slug, ""), self.card(slug))
+        return index_signature(self.base, self.site.order, self.index_sum)
 
     def search_digest(self, slug: str) -> str:
         """What the search index holds of one article: its text and its card."""

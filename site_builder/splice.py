@@ -31,12 +31,22 @@ from . import modeljson
 from .config import SiteConfig
 from .content import parse_bytes, read_body
 from .errors import Problem, SiteError
-from .markdown import BodyContext, make_parser, render_body
+from .markdown import BodyContext, body_problems, make_parser, render_body
 from .model import Article, Site
 from .output import write_atomic
-from .render import body_problems
 from .search import SearchIndex
-from .signatures import code_digest, config_digest, global_digest, tree_digest, with_digest
+from .signatures import (
+    code_digest,
+    config_digest,
+    file_term,
+    global_digest,
+    index_signature,
+    index_term,
+    last_output_fingerprint,
+    stamps_fingerprint,
+    tree_digest,
+    with_digest,
+)
 from .sources import markdown_files
 from .state import (
     ArticlePage,
@@ -65,6 +75,7 @@ class _Edit:
     rel: str
     stamp: Stamp
     digest: str
+    was: str  # the digest the last build read
     article: Article
     body: str
     page: ArticlePage  # as it will be: its body note moved to the new body's end
@@ -80,7 +91,9 @@ class Spliced:
     problems: list[Problem]
     changed: list[str]
     rendered: int
-    stamps: dict[str, Stamp]  # of every output file, as the build state now holds them
+    files: int
+    bytes: int
+    output: str  # the output's fingerprint (signatures.output_fingerprint), as the splice left it
 
 
 def splice_bodies(
@@ -106,7 +119,8 @@ def _splice(
     facts = {k[len("fact:") :]: v for k, v in meta.items() if k.startswith("fact:")}
     if foreign(meta, out) or not _same_ground(facts, root, config):
         raise _NotHere
-    files = {path: (size, mtime, sig) for path, size, mtime, sig in db.execute("SELECT * FROM files")}
+    query = "SELECT path, size, mtime_ns, signature FROM files WHERE path LIKE 'search/%'"
+    files = {path: (size, mtime, sig) for path, size, mtime, sig in db.execute(query)}  # and the pages, by _edit
     edits = [_edit(db, root, out, rel, stamp, files) for rel, stamp in _changed(db, root, config)]
     index = _search_index(db)
     bodies = {e.article.slug: e.body for e in edits}
@@ -115,13 +129,14 @@ def _splice(
     stale = index.update_bodies(stand_in, set(bodies), bodies.__getitem__, digests)
     if stale is None or any(_stamp(out / p) != _file_stamp(files, p) for p in index.paths()):
         raise _NotHere  # the order moved, or a search file is not as the build left it
-    signature = _index_signature(db, index, {e.rel: e.digest for e in edits}, facts["base"])
+    signature = _index_signature(index, edits, facts, {e.rel: e.was for e in edits})
     written = _write(out, edits, index, stale)
-    _save(db, edits, written, files, index, signature)
-    stamps = {**{p: (size, mtime) for p, (size, mtime, _) in files.items() if size is not None}, **written}
+    _save(db, edits, written, files, index, signature, facts["index_sum"])
+    count, size = db.execute("SELECT count(*), sum(size) FROM files WHERE size IS NOT NULL").fetchone()
     found = [p for e in sorted(edits, key=lambda e: e.article.slug) for p in e.problems]  # as a build orders them
     problems = levels(levels([Problem(**p) for p in json.loads(facts["problems"])]) + found)
-    return Spliced(Counter(json.loads(facts["pages"])), problems, sorted(written), len(edits), stamps)
+    output = _output_fingerprint(db, root, out, files, written)
+    return Spliced(Counter(json.loads(facts["pages"])), problems, sorted(written), len(edits), count, size, output)
 
 
 def _same_ground(facts: dict[str, str], root: Path, config: SiteConfig) -> bool:
@@ -167,6 +182,10 @@ def _edit(db: sqlite3.Connection, root: Path, out: Path, rel: str, stamp: Stamp,
     if row is None:
         raise _NotHere
     page = ArticlePage.from_json(row[0])
+    found = db.execute("SELECT size, mtime_ns, signature FROM files WHERE path = ?", (page.path,)).fetchone()
+    if found is None:
+        raise _NotHere
+    files[page.path] = tuple(found)
     file = out / page.path
     if _stamp(file) != _file_stamp(files, page.path):
         raise _NotHere  # the page was changed since the build wrote it
@@ -177,7 +196,8 @@ def _edit(db: sqlite3.Connection, root: Path, out: Path, rel: str, stamp: Stamp,
     old = file.read_bytes()
     html = old[: note.start] + fresh + old[note.end :]
     moved = replace(page, body=replace(note, end=note.start + len(fresh)))
-    return _Edit(rel, stamp, hashlib.sha256(raw).hexdigest(), article, body, moved, html, body_problems(rel, context))
+    new = hashlib.sha256(raw).hexdigest()
+    return _Edit(rel, stamp, new, digest, article, body, moved, html, body_problems(rel, context))
 
 
 def _search_index(db: sqlite3.Connection) -> SearchIndex:
@@ -188,17 +208,16 @@ def _search_index(db: sqlite3.Connection) -> SearchIndex:
     return index
 
 
-def _index_signature(db: sqlite3.Connection, index: SearchIndex, new: dict[str, str], base: str) -> str:
-    """signatures.Signer.index() from the rows: every article's digest and card, in order."""
-    digests = {rel: new.get(rel, digest) for rel, digest in db.execute("SELECT rel, digest FROM sources")}
-    pages = {slug: ArticlePage.from_json(page) for slug, page in db.execute("SELECT slug, page FROM articles")}
-    h = hashlib.sha256(base.encode())
-    for slug in index.order:
-        page = pages.get(slug)
-        if page is None:
-            raise _NotHere
-        h.update(digests[page.rel].encode() + page.card.encode())
-    return h.hexdigest()
+def _index_signature(index: SearchIndex, edits: list[_Edit], facts: dict[str, str], was: dict[str, str]) -> str:
+    """signatures.Signer.index() after the edits: each edited article's old share out of the
+    sum, its new share in."""
+    total = int(facts["index_sum"], 16)
+    at = {slug: n for n, slug in enumerate(index.order)}
+    for e in edits:
+        slug = e.article.slug
+        total ^= index_term(at[slug], slug, was[e.rel], e.page.card) ^ index_term(at[slug], slug, e.digest, e.page.card)
+    facts["index_sum"] = f"{total:032x}"
+    return index_signature(facts["base"], index.order, total)
 
 
 def _write(out: Path, edits: list[_Edit], index: SearchIndex, stale: set[str]) -> dict[str, Stamp]:
@@ -219,6 +238,7 @@ def _save(
     files: dict[str, tuple],
     index: SearchIndex,
     signature: str,
+    index_sum: str,
 ) -> None:
     """The rows of what changed, in one transaction (a kill before it leaves rows older than
     the files, which the next build notices by their stats and redoes)."""
@@ -243,7 +263,28 @@ def _save(
             "INSERT OR REPLACE INTO blobs (name, mac, data) VALUES (?, ?, ?)",
             ("search_index", seal("search_index", data), data),
         )
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_signature', ?)", (signature,))
+        db.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            [("search_signature", signature), ("fact:index_sum", index_sum)],
+        )
+
+
+def _output_fingerprint(
+    db: sqlite3.Connection, root: Path, out: Path, before: dict[str, tuple], written: dict[str, Stamp]
+) -> str:
+    """The output's fingerprint after the splice: the last one with the rewritten files' old
+    terms out and their new ones in (the sum of every file's, when there is no last one)."""
+    last = last_output_fingerprint(root, out)
+    if last is None:
+        stamps = {p: (size, mtime) for p, size, mtime in db.execute("SELECT path, size, mtime_ns FROM files")}
+        return stamps_fingerprint({p: s for p, s in stamps.items() if s[0] is not None})
+    total = int(last, 16)
+    for path, (size, mtime) in written.items():
+        old = _file_stamp(before, path)
+        if old is not None:
+            total ^= file_term(path, *old)
+        total ^= file_term(path, size, mtime)
+    return f"{total:032x}"
 
 
 def _file_stamp(files: dict[str, tuple], path: str) -> Stamp | None:

@@ -28,16 +28,20 @@ from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import modeljson
-from .config import SiteConfig
 from .errors import Problem
-from .model import Article, Site
-from .plan import PageSpec
-from .render import BodyNote
+from .markdown import BodyNote
+from .model import Article
 from .search import SearchIndex
 from .signatures import CACHE_DIR, code_digest, machine_key
-from .views import Figure, Views
+
+if TYPE_CHECKING:  # the in-memory model's types; a command-line splice never needs them
+    from .config import SiteConfig
+    from .model import Site
+    from .plan import PageSpec
+    from .views import Figure, Views
 
 FILE = "state.sqlite"
 FORMAT = "4"  # raise when the tables or the rows' shapes change: an older state is then not read

@@ -15,13 +15,16 @@ import multiprocessing.pool
 import os
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import Problem
+from .markdown import BodyNote
 from .output import OutputWriter, StagedOutput, Written
 from .plan import PageSpec
-from .render import BodyNote, Renderer
 from .urls import output_file
+
+if TYPE_CHECKING:
+    from .render import Renderer
 
 CHUNK = 256  # pages per task: small enough to balance the cores and report progress
 MIN_PARALLEL = 1500  # below this, forking costs more than it saves

@@ -12,7 +12,8 @@ import pytest
 from conftest import ROOT
 from sitekit import article, make_site
 
-from site_builder.build import build, cached_build
+from site_builder.build import build
+from site_builder.rebuild import cached_build
 from site_builder.state import load_state, state_file
 
 
@@ -68,12 +69,17 @@ def test_body_edits_are_spliced_and_equal_a_clean_build(tmp_path):
     # The state it left is whole and current: nothing to do, then another splice.
     state, unused = load_state(site, (site / "output").resolve())
     assert unused is None and state.parsed["content/n007.md"].digest
-    assert cached_build(site).rendered == 0
+    idle = cached_build(site)
+    assert idle.rendered == 0 and not idle.timings  # the no-change path: the output is as recorded
     for name in ("n003.md", "n012.md"):
         _append(content / name, "سطر جديد في نص الخبر.")
     second = cached_build(site)
     assert second.spliced and second.rendered == 2
+    on_disk = [p.stat().st_size for p in (site / "output").rglob("*") if p.is_file()]
+    assert (second.files, second.bytes) == (len(on_disk), sum(on_disk))  # as a build reports them
     _same_as_clean(site, tmp_path, "clean2")
+    idle = cached_build(site)
+    assert idle.rendered == 0 and not idle.timings
 
 
 @pytest.mark.parametrize(
@@ -127,7 +133,7 @@ KILLED_SPLICE = """
 import os, signal, sys
 from pathlib import Path
 from site_builder import splice
-from site_builder.build import cached_build
+from site_builder.rebuild import cached_build
 
 def dying(*args):
     os.kill(os.getpid(), signal.SIGKILL)  # the pages are written, their rows not yet
