@@ -104,7 +104,7 @@ def _build(
     result.problems = apply_levels(parse_problems + model.problems, config.checks)
     site, specs = model.site, model.specs
     digests = {slug: state.parsed[rel].digest for slug, rel in site.origins.items()}
-    signer = Signer(site, digests, model.figures, base, model.cards)
+    signer = Signer(site, digests, model.views, base, model.cards)
     if _failed(result, strict):
         return result
     with clock("render"):

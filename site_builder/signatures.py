@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .config import SiteConfig
     from .model import Site
     from .plan import PageSpec
-    from .views import Figure
+    from .views import Views
 
 CACHE_DIR = ".site-builder-cache"
 
@@ -201,22 +201,21 @@ class Signer:
         self,
         site: Site,
         digests: dict[str, str],
-        figures: dict[str, tuple[Figure, ...]],
+        views: Views,
         base: str,
         cards: dict[str, str] | None = None,
     ):
-        """`cards`: the card digests of the same site and figures, made by an earlier build."""
-        self.site, self.digests, self.figures, self.base = site, digests, figures, base
+        """`cards`: the card digests of the same site and views, made by an earlier build."""
+        self.site, self.digests, self.views, self.base = site, digests, views, base
         self._cards: dict[str, str] = cards if cards is not None else {}
         self.frames: dict[str, str] = {}  # article slug -> its page's frame, as signed this build
         self.index_sum = 0  # index()'s sum of its articles' terms
 
     def card(self, slug: str) -> str:
-        """What a card of this article shows: title, summary, category, date, first image."""
+        """What a card of this article shows: the Card view itself (views.py), so a field
+        added to cards is signed without a change here."""
         if slug not in self._cards:
-            a = self.site.articles[slug]
-            image = next((f for f in self.figures.get(slug, ()) if f.src), None)
-            shown = repr((a.title, a.summary, a.category, a.date, image, self.site.origins.get(slug)))
+            shown = repr(self.views.card(slug))
             self._cards[slug] = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
         return self._cards[slug]
 
@@ -244,10 +243,8 @@ class Signer:
         parts = [self.base, spec.kind, spec.path, str(spec.page), str(spec.pages), *map(str, spec.key)]
         if spec.kind is PageKind.ARTICLE:
             slug = spec.key[0]
-            parts += [
-                f"{f.src}\1{f.alt}\1{f.caption}\1{f.credit}\1{f.width}\1{f.height}" for f in self.figures.get(slug, ())
-            ]
-            parts += [f"{e.slug}\1{e.title}\1{e.summary}\1{e.category}" for e in self.site.related.get(slug, ())]
+            parts += map(repr, self.views.figures.get(slug, ()))  # the Figure views the page shows
+            parts += map(repr, self.site.related.get(slug, ()))  # its related entries (their cards: deps)
         if spec.deps:
             cards = self._all_cards()
             parts += [cards.get(dep, dep) for dep in spec.deps]  # a "?…" dep is its own text
