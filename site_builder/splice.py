@@ -54,11 +54,11 @@ from .state import (
     checksum,
     connect,
     foreign,
-    seal,
+    get_blob,
+    put_blob,
     source_row,
     state_file,
     transaction,
-    unsealed,
 )
 
 Stamp = tuple[int, int]
@@ -201,8 +201,7 @@ def _edit(db: sqlite3.Connection, root: Path, out: Path, rel: str, stamp: Stamp,
 
 
 def _search_index(db: sqlite3.Connection) -> SearchIndex:
-    row = db.execute("SELECT mac, data FROM blobs WHERE name = 'search_index'").fetchone()
-    index = unsealed("search_index", row[0], row[1]) if row else None
+    index = get_blob(db, "search_index")
     if not isinstance(index, SearchIndex):
         raise _NotHere
     return index
@@ -245,7 +244,6 @@ def _save(
     signatures = {p: row[2] for p, row in files.items()}
     for e in edits:
         signatures[e.page.path] = with_digest(e.page.frame, e.digest)
-    data = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
     with transaction(db):
         db.executemany(
             "INSERT OR REPLACE INTO sources (rel, size, mtime_ns, digest, article, checksum) VALUES (?, ?, ?, ?, ?, ?)",
@@ -259,10 +257,7 @@ def _save(
             "INSERT OR REPLACE INTO articles (slug, page) VALUES (?, ?)",
             [(e.article.slug, e.page.to_json()) for e in edits],
         )
-        db.execute(
-            "INSERT OR REPLACE INTO blobs (name, mac, data) VALUES (?, ?, ?)",
-            ("search_index", seal("search_index", data), data),
-        )
+        put_blob(db, "search_index", index)
         db.executemany(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
             [("search_signature", signature), ("fact:index_sum", index_sum)],

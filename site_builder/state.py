@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import pickle
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import modeljson
 from .errors import Problem
@@ -199,7 +201,7 @@ def _read(db: sqlite3.Connection, meta: dict[str, str], out: Path) -> BuildState
         if signature is not None:
             state.signatures[path] = signature
         disk.files[path] = (size, mtime, signature)
-    blobs = {name: unsealed(name, mac, data) for name, mac, data in db.execute("SELECT name, mac, data FROM blobs")}
+    blobs = {name: get_blob(db, name) for name in ("search_index", "related")}
     index = blobs.get("search_index")
     state.search_index = index if isinstance(index, SearchIndex) else None
     related = blobs.get("related")
@@ -265,7 +267,7 @@ def _save_sources(db: sqlite3.Connection, parsed: dict[str, ParsedFile], saved: 
     gone = [rel for rel in saved if rel not in parsed]
     db.executemany(
         "INSERT OR REPLACE INTO sources (rel, size, mtime_ns, digest, article, checksum) VALUES (?, ?, ?, ?, ?, ?)",
-        [source_row(rel, p) for rel, p in changed],
+        (source_row(rel, p) for rel, p in changed),  # one row's JSON at a time
     )
     db.executemany("DELETE FROM sources WHERE rel = ?", [(rel,) for rel in gone])
     for rel, p in changed:
@@ -316,24 +318,68 @@ def _save_blobs(db: sqlite3.Connection, state: BuildState, disk: OnDisk) -> int:
         if value is None:
             db.execute("DELETE FROM blobs WHERE name = ?", (name,))
         elif now != before or not stored:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            row = (name, seal(name, data), data)
-            db.execute("INSERT OR REPLACE INTO blobs (name, mac, data) VALUES (?, ?, ?)", row)
+            put_blob(db, name, value)
             written += 1
     disk.blob_versions = {"search_index": state.search_signature, "related": state.related[0]}
     return written
 
 
-def seal(name: str, data: bytes) -> bytes:
-    return hmac.new(machine_key(), name.encode() + b"\0" + data, hashlib.sha256).digest()
+def put_blob(db: sqlite3.Connection, name: str, value: object) -> None:
+    """`value` pickled into the blob `name`, signed, streamed through a spool file: the
+    pickle of a large search index is never held in memory beside the index."""
+    mac = hmac.new(machine_key(), name.encode() + b"\0", hashlib.sha256)
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
+        pickle.dump(value, _Signing(spool, mac), protocol=pickle.HIGHEST_PROTOCOL)
+        size = spool.tell()
+        row = (name, mac.digest(), size)
+        db.execute("INSERT OR REPLACE INTO blobs (name, mac, data) VALUES (?, ?, zeroblob(?))", row)
+        (rowid,) = db.execute("SELECT rowid FROM blobs WHERE name = ?", (name,)).fetchone()
+        spool.seek(0)
+        with db.blobopen("blobs", "data", rowid) as blob:
+            while chunk := spool.read(1 << 20):
+                blob.write(chunk)
 
 
-def unsealed(name: str, mac: bytes, data: bytes) -> object:
-    """A blob unpickled only when this machine's key signed it (a database that came with a
-    repository, or was edited, never reaches pickle)."""
-    if not hmac.compare_digest(bytes(mac), seal(name, bytes(data))):
-        raise ValueError(f"the {name} blob is not signed by this machine")
-    return pickle.loads(data)
+def get_blob(db: sqlite3.Connection, name: str) -> object | None:
+    """The blob `name` unpickled, when this machine's key signed it (a database that came
+    with a repository, or was edited, never reaches pickle); read in pieces."""
+    row = db.execute("SELECT rowid, mac FROM blobs WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        return None
+    with db.blobopen("blobs", "data", row[0], readonly=True) as blob:
+        mac = hmac.new(machine_key(), name.encode() + b"\0", hashlib.sha256)
+        while chunk := blob.read(1 << 20):
+            mac.update(chunk)
+        if not hmac.compare_digest(mac.digest(), bytes(row[1])):
+            raise ValueError(f"the {name} blob is not signed by this machine")
+        blob.seek(0)
+        return pickle.load(io.BufferedReader(_BlobReader(blob), 1 << 20))
+
+
+class _Signing:
+    """A file wrapper that feeds everything written through it to an HMAC."""
+
+    def __init__(self, handle: Any, mac: hmac.HMAC):
+        self.handle, self.mac = handle, mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return int(self.handle.write(data))
+
+
+class _BlobReader(io.RawIOBase):
+    """A SQLite blob as a raw stream, for pickle.load (which wants readline and readinto)."""
+
+    def __init__(self, blob: sqlite3.Blob):
+        self.blob = blob
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.blob.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _mark() -> str:
