@@ -106,6 +106,10 @@ def _run_build(args: argparse.Namespace) -> int:
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
     seconds = result.seconds
     passes = " ".join(f"{name} {t:.2f}s" for name, t in result.timings.items())
+    if result.spliced:
+        passes = "only article bodies changed: spliced into their pages"
+    elif not result.timings:
+        passes = "nothing changed since the last build"
     print(
         f"built {sum(result.pages.values())} pages ({kinds}): {result.rendered} rendered, {result.reused} "
         f"unchanged; {result.files} files, {result.bytes / 1e6:.1f} MB in {seconds:.2f}s [{passes}]",

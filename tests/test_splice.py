@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_cli
 from sitekit import article, make_site
 
 from site_builder.build import build
@@ -160,3 +160,16 @@ def test_a_splice_killed_before_its_rows_are_saved_is_put_right_by_the_next_buil
     again = cached_build(site)
     assert again.written and not again.spliced  # the page's stat is not the one its row holds
     _same_as_clean(site, tmp_path, "clean")
+
+
+def test_the_command_line_says_which_way_it_built(tmp_path):
+    site = _site(tmp_path, 8)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "key")}
+    first = run_cli("build", "--site", str(site), env=env)
+    assert first.returncode == 0 and "0 unchanged" in first.stderr, first.stderr  # a first build: every page
+    _append(site / "content" / "n001.md", "فقرة جديدة.")
+    spliced = run_cli("build", "--site", str(site), env=env)
+    assert spliced.returncode == 0, spliced.stderr
+    assert "1 rendered" in spliced.stderr and "only article bodies changed: spliced into their pages" in spliced.stderr
+    idle = run_cli("build", "--site", str(site), env=env)
+    assert "0 rendered" in idle.stderr and "nothing changed since the last build" in idle.stderr
