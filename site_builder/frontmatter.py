@@ -122,6 +122,7 @@ def load(matter: str, path: str, numbers: bool = False) -> tuple[dict[str, Any],
             raise SiteError("front matter must be a mapping of keys to values", path, node.start_mark.line + 2)
         lines = _key_lines(node, path)
         data = _construct(loader, node, path)
+        _refuse_surrogates(data, lines, path)
     except yaml.MarkedYAMLError as err:
         body_line = _body_text_line(matter)
         if body_line is not None:
@@ -162,6 +163,27 @@ def _construct(loader: Any, node: yaml.MappingNode, path: str) -> dict[str, Any]
         except (ValueError, TypeError, yaml.constructor.ConstructorError) as err:
             raise SiteError(f"{key_node.value}: bad value: {err}", path, value_node.start_mark.line + 2) from None
     return data
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(data: dict[str, Any], lines: dict[str, int], path: str) -> None:
+    """`\\ud800`-style escapes: libyaml refuses them; the pure-Python loader (used when the
+    text may hold anchors) would let through characters no file can be written with."""
+    for key, value in data.items():
+        if _holds_surrogate(value):
+            raise SiteError("bad YAML: found invalid Unicode character escape code", path, lines.get(key))
+
+
+def _holds_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE_RE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_surrogate(k) or _holds_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_surrogate(v) for v in value)
+    return False
 
 
 def _key_lines(node: yaml.MappingNode, path: str) -> dict[str, int]:

@@ -99,9 +99,10 @@ class Spliced:
 def splice_bodies(
     root: Path, out: Path, config: SiteConfig, levels: Callable[[list[Problem]], list[Problem]]
 ) -> Spliced | None:
-    """Redo the pages of the articles whose body alone changed; None, having written nothing,
-    when that is not all that changed (or the state cannot tell). `levels` applies site.yml's
-    levels to the problems, as a build does."""
+    """Redo the pages of the articles whose body alone changed; None when that is not all that
+    changed (or the state cannot tell), found before anything is written. (A write that fails
+    also gives None: the build that follows finds the files whose stats its rows do not hold,
+    and redoes them.) `levels` applies site.yml's levels to the problems, as a build does."""
     path = state_file(root)
     if not path.is_file() or not out.is_dir():
         return None

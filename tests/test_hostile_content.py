@@ -130,6 +130,10 @@ def test_yaml_traps_keep_the_words_that_were_written(tmp_path):
         ("title", "title: 2025-02-18", "expected text"),
         ("title", "title: [قائمة, لا نص]", "expected text"),
         ("dup", "category: سياسة", "duplicate key 'category' (first on line 4)"),
+        # an emoji written as a JSON-style surrogate pair: libyaml refuses it, and so must the
+        # pure-Python loader that text with a `*` goes to (it let through what no file holds)
+        ("title", 'title: "خبر \\ud83d\\ude00"', "invalid Unicode character escape code"),
+        ("title", 'title: "خبر \\ud83d\\ude00 *مهم"', "invalid Unicode character escape code"),
     ],
 )
 def test_yaml_traps_that_cannot_stand_are_errors_on_their_line(tmp_path, field, trap, message):
@@ -137,7 +141,7 @@ def test_yaml_traps_that_cannot_stand_are_errors_on_their_line(tmp_path, field, 
     if field == "dup":
         text += trap + "\n"
     else:
-        text = re.sub(rf"^{field}: .*$", trap, text, count=1, flags=re.MULTILINE)
+        text = re.sub(rf"^{field}: .*$", lambda _: trap, text, count=1, flags=re.MULTILINE)
     text += "---\nنص.\n"
     site = make_site(tmp_path / "site", [GOOD])
     (site / "content" / "trap.md").write_text(text, encoding="utf-8")
