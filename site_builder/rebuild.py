@@ -13,14 +13,15 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import config as config_mod
 from .errors import Problem
 from .result import BuildResult, apply_levels
 from .signatures import inputs_fingerprint, load_unchanged, save_unchanged, stamps_fingerprint
-from .splice import Spliced, splice_bodies
-from .state import BuildState, load_state, save_state
+
+if TYPE_CHECKING:
+    from .splice import Spliced
 
 Progress = Callable[[int, int], None]
 
@@ -51,6 +52,10 @@ def cached_build(
             )
             result.seconds = time.perf_counter() - started
             return result
+    # Imported here, each when its way is taken: the no-change answer needs none of them.
+    from .splice import splice_bodies
+    from .state import BuildState, load_state, save_state
+
     levels = lambda found: apply_levels(found, config.checks)  # noqa: E731
     spliced = splice_bodies(root, target, config, levels) if use_cache and not strict else None
     if spliced is not None:
