@@ -431,9 +431,14 @@ class InPlaceOutput(_Counting):
             (self.out / rel).unlink(missing_ok=True)
             self.changed.append(rel)
             for parent in (self.out / rel).parents:
-                if parent == self.out or any(parent.iterdir()):
+                if parent == self.out:
                     break
-                parent.rmdir()
+                try:
+                    if any(parent.iterdir()):
+                        break
+                    parent.rmdir()
+                except FileNotFoundError:
+                    continue  # gone already (a build killed after removing it): look above
 
     def _stamp(self, rel: str) -> None:
         info = os.lstat(self.out / rel)

@@ -22,7 +22,7 @@ from sitekit import article, broken_links, make_site, serve_folder, write_articl
 
 from site_builder.content import parse_bytes
 from site_builder.errors import SiteError
-from site_builder.output import StagedOutput
+from site_builder.output import InPlaceOutput, StagedOutput
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import write_archive, write_text_dumps
@@ -343,3 +343,17 @@ def test_without_an_atomic_exchange_the_two_renames_still_give_a_whole_site(tmp_
     assert build(site).written  # no state given: a full build through the stage
     assert (site / "output" / "two" / "index.html").is_file() and broken_links(site / "output") == []
     assert not [p.name for p in site.iterdir() if p.name.startswith(".output.building")]
+
+
+def test_an_in_place_update_after_a_killed_one_removes_what_is_left(tmp_path):
+    """A build killed after removing a stale page and its folder, before its state was saved:
+    the next build still lists that page as there, and must go on, not stop on the gap."""
+    out = tmp_path / "output"
+    (out / "kept").mkdir(parents=True)
+    (out / "kept" / "index.html").write_bytes(b"<!DOCTYPE html><title>x</title>")
+    (out / "old" / "deep").mkdir(parents=True)  # its page went with the killed build; the folders stayed
+    known = {"kept/index.html", "old/deep/gone/index.html", "gone/index.html"}
+    with InPlaceOutput(out, known) as writer:
+        assert writer.reuse("kept/index.html")
+        writer.commit()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["kept", "kept/index.html"]
