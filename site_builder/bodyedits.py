@@ -12,12 +12,11 @@ from another build, and the build does everything (`None`).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .config import SiteConfig
 from .errors import Problem
-from .state import BuildState, ParsedFile, Stamp
+from .state import BuildState, ParsedFile, Stamp, stamp_of, stamps_hold
 
 
 def changed_bodies(
@@ -43,22 +42,10 @@ def changed_bodies(
         if now.article != was.article:  # kept without its body: the front matter or links moved
             return None
         changed.add(now.article.slug)
-    if any(p.check == "missing_image" for p in model.problems) or not _same_images(model.image_stamps):
+    if not model.all_images_found() or not stamps_hold(model.image_stamps):
         return None  # an image file changed, or one that was missing may be there now
     return changed
 
 
 def image_stamps(images: list[tuple[str, Path]]) -> dict[str, Stamp | None]:
-    return {str(source): _stamp(source) for _, source in images}
-
-
-def _same_images(stamps: dict[str, Stamp | None]) -> bool:
-    return all(_stamp(Path(source)) == stamp for source, stamp in stamps.items())
-
-
-def _stamp(path: Path) -> Stamp | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns)
+    return {str(source): stamp_of(source) for _, source in images}

@@ -26,7 +26,7 @@ from .model import Article
 from .output import InPlaceOutput, StagedOutput, unchanged_file
 from .plan import PageKind, PageSpec, plan
 from .render import Renderer, make_environment
-from .result import BuildResult, apply_levels
+from .result import BuildResult, Progress, apply_levels
 from .searchwork import SearchWork
 from .signatures import (
     Signer,
@@ -42,7 +42,6 @@ from .urls import Urls, output_file
 from .views import Views
 from .workers import jobs_wanted, render_pages
 
-Progress = Callable[[int, int], None]
 # An incremental build that renders at most this many pages (or 1/20 of the site)
 # updates output/ file by file instead of building a whole new folder.
 INCREMENTAL_PAGES = 200
@@ -178,7 +177,7 @@ def _facts(
     model: Model, parse_problems: list[Problem], result: BuildResult, static: Path, signer: Signer
 ) -> dict[str, str]:
     """What must hold for splice.py's body-only rebuild to stand in for this build's model."""
-    clean = not parse_problems and not any(p.check == "missing_image" for p in model.problems)
+    clean = not parse_problems and model.all_images_found()
     return {
         "base": model.base,
         "config": config_digest(model.config),

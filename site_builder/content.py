@@ -106,8 +106,13 @@ def body_links(body: str) -> tuple[str, ...]:
 
 def read_body(path: Path) -> str:
     """Just the Markdown body of a content file that has parsed before."""
-    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    return frontmatter.split(text, str(path))[1]
+    return body_of_bytes(path.read_bytes(), str(path))
+
+
+def body_of_bytes(raw: bytes, where: str) -> str:
+    """The Markdown body of a content file's bytes that have parsed before."""
+    text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    return frontmatter.split(text, where)[1]
 
 
 def _image(item: dict[str, Any], fields: _Fields) -> Image:

@@ -11,19 +11,16 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import config as config_mod
 from .errors import Problem
-from .result import BuildResult, apply_levels
+from .result import BuildResult, Progress, apply_levels
 from .signatures import inputs_fingerprint, load_unchanged, save_unchanged, stamps_fingerprint
 
 if TYPE_CHECKING:
     from .splice import Spliced
-
-Progress = Callable[[int, int], None]
 
 
 def cached_build(

@@ -4,9 +4,12 @@ rebuild with nothing to do, a body splice), and the levels site.yml gives named 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .errors import Problem
+
+Progress = Callable[[int, int], None]  # (done, total), called as a build goes
 
 
 @dataclass

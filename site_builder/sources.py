@@ -30,11 +30,7 @@ def parse_all(
         found = [(rel, root / rel) for rel in state.parsed]  # in the order of the walk that found them
     else:
         modified = None
-        prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
-        found = [
-            (f"{prefix}/{name}" if prefix not in ("", ".") else name, entry)
-            for name, entry in sorted(markdown_files(str(content)))
-        ]
+        found = list(content_files(content, root))
     outcomes: dict[str, ParsedFile | Problem] = {}
     misses = []
     for rel, entry in found:
@@ -63,6 +59,14 @@ def parse_all(
             articles.append((rel, outcome.article))
     state.parsed = parsed
     return articles
+
+
+def content_files(content: Path, root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(name as the state knows it, entry) of every visible .md file, sorted: names are paths
+    below the site (`content/…`), or below content/ when it lies elsewhere."""
+    prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
+    for name, entry in sorted(markdown_files(str(content))):
+        yield (f"{prefix}/{name}" if prefix not in ("", ".") else name), entry
 
 
 def _parse_files(batch: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[str, ParsedFile | Problem]]:

@@ -16,9 +16,9 @@ what a build would write (a test compares the two byte for byte).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import os
 import pickle
 import sqlite3
 from collections import Counter
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from . import modeljson
 from .config import SiteConfig
-from .content import parse_bytes, read_body
+from .content import body_of_bytes, parse_bytes
 from .errors import Problem, SiteError
 from .markdown import BodyContext, body_problems, make_parser, render_body
 from .model import Article, Site
@@ -47,7 +47,7 @@ from .signatures import (
     tree_digest,
     with_digest,
 )
-from .sources import markdown_files
+from .sources import content_files
 from .state import (
     ArticlePage,
     ParsedFile,
@@ -57,11 +57,14 @@ from .state import (
     get_blob,
     put_blob,
     source_row,
+    stamp_of,
+    stamps_hold,
     state_file,
     transaction,
 )
 
 Stamp = tuple[int, int]
+_PARSER = functools.cache(make_parser)  # one Markdown parser, however many bodies are spliced
 
 
 class _NotHere(Exception):
@@ -128,7 +131,7 @@ def _splice(
     digests = {e.article.slug: hashlib.sha256((e.digest + e.page.card).encode()).hexdigest() for e in edits}
     stand_in = Site({e.article.slug: e.article for e in edits}, index.order, (), (), {}, {})
     stale = index.update_bodies(stand_in, set(bodies), bodies.__getitem__, digests)
-    if stale is None or any(_stamp(out / p) != _file_stamp(files, p) for p in index.paths()):
+    if stale is None or any(stamp_of(out / p) != _file_stamp(files, p) for p in index.paths()):
         raise _NotHere  # the order moved, or a search file is not as the build left it
     signature = _index_signature(index, edits, facts, {e.rel: e.was for e in edits})
     written = _write(out, edits, index, stale)
@@ -149,18 +152,15 @@ def _same_ground(facts: dict[str, str], root: Path, config: SiteConfig) -> bool:
         return False
     if facts.get("static") != tree_digest(root / config.static_dir):
         return False
-    images: dict[str, list[int] | None] = json.loads(facts.get("images", "{}"))
-    return all(_stamp(Path(source)) == (tuple(stamp) if stamp else None) for source, stamp in images.items())
+    return stamps_hold(json.loads(facts.get("images", "{}")))
 
 
 def _changed(db: sqlite3.Connection, root: Path, config: SiteConfig) -> list[tuple[str, Stamp]]:
     """The content files whose stat moved since the last build, when no file came or went."""
-    content = root / config.content_dir
-    prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
     found = {}
-    for name, entry in markdown_files(str(content)):
+    for rel, entry in content_files(root / config.content_dir, root):
         info = entry.stat()
-        found[f"{prefix}/{name}" if prefix not in ("", ".") else name] = (info.st_size, info.st_mtime_ns)
+        found[rel] = (info.st_size, info.st_mtime_ns)
     known = {rel: (size, mtime) for rel, size, mtime in db.execute("SELECT rel, size, mtime_ns FROM sources")}
     if found.keys() != known.keys():
         raise _NotHere  # a file added, removed or renamed
@@ -188,12 +188,12 @@ def _edit(db: sqlite3.Connection, root: Path, out: Path, rel: str, stamp: Stamp,
         raise _NotHere
     files[page.path] = tuple(found)
     file = out / page.path
-    if _stamp(file) != _file_stamp(files, page.path):
+    if stamp_of(file) != _file_stamp(files, page.path):
         raise _NotHere  # the page was changed since the build wrote it
     note = page.body
     context = BodyContext(resolve=lambda title: note.see_also[title], links=note.links)
-    body = read_body(root / rel)
-    fresh = render_body(make_parser(), body, context).encode("utf-8")
+    body = body_of_bytes(raw, rel)  # the bytes whose digest is recorded, not a second read
+    fresh = render_body(_PARSER(), body, context).encode("utf-8")
     old = file.read_bytes()
     html = old[: note.start] + fresh + old[note.end :]
     moved = replace(page, body=replace(note, end=note.start + len(fresh)))
@@ -225,7 +225,7 @@ def _write(out: Path, edits: list[_Edit], index: SearchIndex, stale: set[str]) -
     written = {}
     for path, data in [*((e.page.path, e.html) for e in edits), *((p, index.file(p)) for p in sorted(stale))]:
         write_atomic(out / path, data)
-        stamp = _stamp(out / path)
+        stamp = stamp_of(out / path)
         assert stamp is not None
         written[path] = stamp
     return written
@@ -286,11 +286,3 @@ def _output_fingerprint(
 def _file_stamp(files: dict[str, tuple], path: str) -> Stamp | None:
     row = files.get(path)
     return (row[0], row[1]) if row and row[0] is not None else None
-
-
-def _stamp(path: Path) -> Stamp | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns)

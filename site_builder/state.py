@@ -23,10 +23,11 @@ import hashlib
 import hmac
 import io
 import json
+import os
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +126,10 @@ class Model:
     views: Views
     cards: dict[str, str]  # Signer's card digests: no card changes while the model stands
 
+    def all_images_found(self) -> bool:
+        """No image was missing: else one that appears later changes figures no stamp shows."""
+        return not any(p.check == "missing_image" for p in self.problems)
+
 
 @dataclass
 class BuildState:
@@ -144,6 +149,20 @@ class BuildState:
     model: Model | None = None  # the last build's model (in memory only)
     articles: dict[str, ArticlePage] = field(default_factory=dict)  # by slug, for splice.py
     facts: dict[str, str] = field(default_factory=dict)  # what splice.py checks first (build.py's _facts)
+
+
+def stamp_of(path: Path) -> Stamp | None:
+    """(size, mtime_ns) of a file, None when it is not there."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
+def stamps_hold(stamps: Mapping[str, Sequence[int] | None]) -> bool:
+    """Every file still has the stamp recorded (None: still missing); lists from JSON too."""
+    return all(stamp_of(Path(path)) == (tuple(stamp) if stamp else None) for path, stamp in stamps.items())
 
 
 def state_file(root: Path) -> Path:

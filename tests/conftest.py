@@ -54,3 +54,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def machine_key_home(tmp_path, monkeypatch) -> Path:
+    """A machine key (signatures.machine_key) of the test's own: build states made elsewhere
+    are not this test's, and a child process given it (XDG_CACHE_HOME) is the same machine."""
+    home = tmp_path / "key"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home

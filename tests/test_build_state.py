@@ -4,7 +4,6 @@ rewrites only its rows, a save is all or nothing, and rows always read back as w
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,9 +34,7 @@ def _site(tmp_path: Path, count: int = 24) -> Path:
     return make_site(tmp_path / "site", items, config={"per_page": 5})
 
 
-@pytest.fixture(autouse=True)
-def _own_key(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))
+pytestmark = pytest.mark.usefixtures("machine_key_home")
 
 
 def test_an_edit_rewrites_only_its_rows_and_the_rows_read_back_as_kept(tmp_path):
@@ -101,7 +98,6 @@ def test_a_build_killed_while_saving_leaves_the_previous_state(tmp_path):
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_SAVE, str(site)],
         cwd=ROOT,
-        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "key")},
         capture_output=True,
         timeout=120,
     )

@@ -3,7 +3,6 @@ search index, byte for byte what a build makes, and a build whenever anything el
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +15,7 @@ from site_builder.build import build
 from site_builder.rebuild import cached_build
 from site_builder.state import load_state, state_file
 
-
-@pytest.fixture(autouse=True)
-def _own_key(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))
+pytestmark = pytest.mark.usefixtures("machine_key_home")
 
 
 def _site(tmp_path: Path, count: int = 20) -> Path:
@@ -150,7 +146,6 @@ def test_a_splice_killed_before_its_rows_are_saved_is_put_right_by_the_next_buil
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_SPLICE, str(site)],
         cwd=ROOT,
-        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "key")},
         capture_output=True,
         timeout=120,
     )
@@ -164,12 +159,11 @@ def test_a_splice_killed_before_its_rows_are_saved_is_put_right_by_the_next_buil
 
 def test_the_command_line_says_which_way_it_built(tmp_path):
     site = _site(tmp_path, 8)
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "key")}
-    first = run_cli("build", "--site", str(site), env=env)
+    first = run_cli("build", "--site", str(site))
     assert first.returncode == 0 and "0 unchanged" in first.stderr, first.stderr  # a first build: every page
     _append(site / "content" / "n001.md", "فقرة جديدة.")
-    spliced = run_cli("build", "--site", str(site), env=env)
+    spliced = run_cli("build", "--site", str(site))
     assert spliced.returncode == 0, spliced.stderr
     assert "1 rendered" in spliced.stderr and "only article bodies changed: spliced into their pages" in spliced.stderr
-    idle = run_cli("build", "--site", str(site), env=env)
+    idle = run_cli("build", "--site", str(site))
     assert "0 rendered" in idle.stderr and "nothing changed since the last build" in idle.stderr
