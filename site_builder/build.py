@@ -28,13 +28,7 @@ from .plan import PageKind, PageSpec, plan
 from .render import Renderer, make_environment
 from .result import BuildResult, Progress, apply_levels
 from .searchwork import SearchWork
-from .signatures import (
-    Signer,
-    code_digest,
-    config_digest,
-    global_digest,
-    tree_digest,
-)
+from .signatures import Signer, code_digest, global_digest, ground
 from .sitemodel import build_site
 from .sources import parse_all
 from .state import ArticlePage, BuildState, Model
@@ -145,7 +139,7 @@ def _build(
                 staged.commit()
     state.signatures, state.output, state.model = signatures, out, model
     state.articles = _article_pages(state.articles, model, signer, renderer, todo)
-    state.facts = _facts(model, parse_problems, result, root / config.static_dir, signer)
+    state.facts = _facts(model, parse_problems, result, root, signer)
     state.search_signature, _, state.search_index = search
     state.stamps = staged.stamps
     result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
@@ -174,14 +168,12 @@ def _article_pages(
 
 
 def _facts(
-    model: Model, parse_problems: list[Problem], result: BuildResult, static: Path, signer: Signer
+    model: Model, parse_problems: list[Problem], result: BuildResult, root: Path, signer: Signer
 ) -> dict[str, str]:
     """What must hold for splice.py's body-only rebuild to stand in for this build's model."""
     clean = not parse_problems and model.all_images_found()
     return {
-        "base": model.base,
-        "config": config_digest(model.config),
-        "static": tree_digest(static),
+        **ground(model.config, root, model.base),
         "clean": "1" if clean else "",
         "images": json.dumps(model.image_stamps, sort_keys=True),
         "pages": json.dumps(dict(result.pages), sort_keys=True),

@@ -73,6 +73,13 @@ def _fingerprint_tree(h: Any, folder: str) -> None:
             h.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
 
 
+def ground(config: SiteConfig, root: Path, base: str) -> dict[str, str]:
+    """What every page stands on besides the content: templates and code (`base`, the
+    global_digest), the config, the static files. A build records it; a splice (splice.py)
+    stands in for a build only on the same ground."""
+    return {"base": base, "config": config_digest(config), "static": tree_digest(root / config.static_dir)}
+
+
 def config_digest(config: SiteConfig) -> str:
     return hashlib.sha256(repr(config).encode()).hexdigest()
 

@@ -37,14 +37,13 @@ from .output import write_atomic
 from .search import SearchIndex
 from .signatures import (
     code_digest,
-    config_digest,
     file_term,
     global_digest,
+    ground,
     index_signature,
     index_term,
     last_output_fingerprint,
     stamps_fingerprint,
-    tree_digest,
     with_digest,
 )
 from .sources import content_files
@@ -146,13 +145,12 @@ def _splice(
 def _same_ground(facts: dict[str, str], root: Path, config: SiteConfig) -> bool:
     """The code, config, templates, static files and images of the last build, and a last
     build that found no broken file and no missing image."""
-    if facts.get("clean") != "1" or facts.get("config") != config_digest(config):
+    if facts.get("clean") != "1":
         return False
-    if facts.get("base") != global_digest(config, root / config.templates_dir, code_digest()):
-        return False
-    if facts.get("static") != tree_digest(root / config.static_dir):
-        return False
-    return stamps_hold(json.loads(facts.get("images", "{}")))
+    now = ground(config, root, global_digest(config, root / config.templates_dir, code_digest()))
+    return all(facts.get(key) == value for key, value in now.items()) and stamps_hold(
+        json.loads(facts.get("images", "{}"))
+    )
 
 
 def _changed(db: sqlite3.Connection, root: Path, config: SiteConfig) -> list[tuple[str, Stamp]]:
