@@ -137,3 +137,30 @@ def serve_folder(folder: Path) -> Iterator[str]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
+
+
+def numbered_site(root: Path, count: int, cats: list[str], city: str, per_page: int, heading: str = "") -> Path:
+    """`count` articles n000… in turn in each of `cats`, over a year's days. With a `heading`
+    word, each body has a heading and a see-also line naming the next article (the last
+    one's names an article the archive lacks); else one paragraph."""
+    items = []
+    for i in range(count):
+        body = (
+            f"## {heading} {i}\n\nفقرة عن الموضوع رقم {i}.\n\n"
+            f"شاهد ايضاً: خبر رقم {i + 1} عن {cats[(i + 1) % len(cats)]} في {city}\n"
+            if heading
+            else f"فقرة عن الموضوع رقم {i} وتفاصيله.\n"
+        )
+        title = f"خبر رقم {i} عن {cats[i % len(cats)]} في {city}"
+        date = f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}"
+        items.append(article(f"n{i:03d}", title, date, category=cats[i % len(cats)], body=body))
+    return make_site(root / "site", items, config={"per_page": per_page})
+
+
+def killed_run(script: str, *args: str) -> None:
+    """Run `script` (python -c) in a child process that is expected to SIGKILL itself."""
+    import subprocess
+    import sys
+
+    killed = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr

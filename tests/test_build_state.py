@@ -4,13 +4,10 @@ rewrites only its rows, a save is all or nothing, and rows always read back as w
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from sitekit import article, make_site
+from sitekit import killed_run, numbered_site
 
 from site_builder import modeljson
 from site_builder.build import build
@@ -20,18 +17,7 @@ from site_builder.state import load_state, save_state, state_file
 
 
 def _site(tmp_path: Path, count: int = 24) -> Path:
-    cats = ["سياسة", "رياضة", "اقتصاد"]
-    items = [
-        article(
-            f"n{i:03d}",
-            f"خبر رقم {i} عن {cats[i % 3]} في عمّان",
-            f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}",
-            category=cats[i % 3],
-            body=f"فقرة عن الموضوع رقم {i} وتفاصيله.\n",
-        )
-        for i in range(count)
-    ]
-    return make_site(tmp_path / "site", items, config={"per_page": 5})
+    return numbered_site(tmp_path, count, ["سياسة", "رياضة", "اقتصاد"], "عمّان", 5)
 
 
 pytestmark = pytest.mark.usefixtures("machine_key_home")
@@ -95,13 +81,7 @@ def test_a_build_killed_while_saving_leaves_the_previous_state(tmp_path):
     before, _ = load_state(site, out)
     target = site / "content" / "n003.md"  # a new title: a build, not a splice (splice.py)
     target.write_text(target.read_text(encoding="utf-8").replace("title: ", "title: عاجل - ", 1), encoding="utf-8")
-    killed = subprocess.run(
-        [sys.executable, "-c", KILLED_SAVE, str(site)],
-        cwd=ROOT,
-        capture_output=True,
-        timeout=120,
-    )
-    assert killed.returncode == -9, killed.stderr
+    killed_run(KILLED_SAVE, str(site))
     after, unused = load_state(site, out)
     assert unused is None  # whole, and the last committed one
     assert after.parsed == before.parsed and after.signatures == before.signatures

@@ -6,7 +6,7 @@ import random
 import re
 
 import pytest
-from sitekit import article, make_site, write_article
+from sitekit import article, numbered_site, write_article
 
 from site_builder import workers
 from site_builder.build import build
@@ -19,19 +19,7 @@ def _tree(out):
 
 
 def _site(tmp_path, count=60):
-    cats = ["سياسة", "رياضة", "اقتصاد", "صحة"]
-    items = [
-        article(
-            f"n{i:03d}",
-            f"خبر رقم {i} عن {cats[i % 4]} في الرياض",
-            f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}",
-            category=cats[i % 4],
-            body=f"## عنوان {i}\n\nفقرة عن الموضوع رقم {i}.\n\nشاهد ايضاً: خبر رقم {i + 1} "
-            f"عن {cats[(i + 1) % 4]} في الرياض\n",
-        )
-        for i in range(count)
-    ]
-    return make_site(tmp_path / "site", items, config={"per_page": 7})
+    return numbered_site(tmp_path, count, ["سياسة", "رياضة", "اقتصاد", "صحة"], "الرياض", 7, heading="عنوان")
 
 
 @pytest.mark.slow

@@ -3,13 +3,11 @@ search index, byte for byte what a build makes, and a build whenever anything el
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
-from sitekit import article, make_site
+from conftest import run_cli
+from sitekit import killed_run, numbered_site
 
 from site_builder.build import build
 from site_builder.rebuild import cached_build
@@ -19,19 +17,7 @@ pytestmark = pytest.mark.usefixtures("machine_key_home")
 
 
 def _site(tmp_path: Path, count: int = 20) -> Path:
-    cats = ["سياسة", "رياضة", "اقتصاد"]
-    items = [
-        article(
-            f"n{i:03d}",
-            f"خبر رقم {i} عن {cats[i % 3]} في بيروت",
-            f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}",
-            category=cats[i % 3],
-            body=f"## تفاصيل {i}\n\nفقرة عن الموضوع رقم {i}.\n\n"
-            f"شاهد ايضاً: خبر رقم {i + 1} عن {cats[(i + 1) % 3]} في بيروت\n",
-        )
-        for i in range(count)
-    ]
-    return make_site(tmp_path / "site", items, config={"per_page": 4})
+    return numbered_site(tmp_path, count, ["سياسة", "رياضة", "اقتصاد"], "بيروت", 4, heading="تفاصيل")
 
 
 def _tree(out: Path) -> dict[str, bytes]:
@@ -143,13 +129,7 @@ def test_a_splice_killed_before_its_rows_are_saved_is_put_right_by_the_next_buil
     site = _site(tmp_path)
     cached_build(site)
     _append(site / "content" / "n004.md", "فقرة أضيفت قبل أن يتوقف البناء.")
-    killed = subprocess.run(
-        [sys.executable, "-c", KILLED_SPLICE, str(site)],
-        cwd=ROOT,
-        capture_output=True,
-        timeout=120,
-    )
-    assert killed.returncode == -9, killed.stderr
+    killed_run(KILLED_SPLICE, str(site))
     _, unused = load_state(site, (site / "output").resolve())
     assert unused is None and state_file(site).is_file()
     again = cached_build(site)
