@@ -28,7 +28,7 @@ from .plan import PageKind, PageSpec, plan
 from .render import Renderer, make_environment
 from .result import BuildResult, Progress, apply_levels
 from .searchwork import SearchWork
-from .signatures import Signer, code_digest, global_digest, ground
+from .signatures import Signer, code_digest, global_digest, ground, order_digest
 from .sitemodel import build_site
 from .sources import parse_all
 from .state import ArticlePage, BuildState, Model
@@ -139,10 +139,10 @@ def _build(
                 staged.commit()
     state.signatures, state.output, state.model = signatures, out, model
     state.articles = _article_pages(state.articles, model, signer, renderer, todo)
+    result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     state.facts = _facts(model, parse_problems, result, root, signer)
     state.search_signature, _, state.search_index = search
     state.stamps = staged.stamps
-    result.files, result.bytes, result.written, result.changed = staged.files, staged.bytes, True, staged.changed
     result.seconds = time.perf_counter() - started
     return result
 
@@ -177,8 +177,11 @@ def _facts(
         "clean": "1" if clean else "",
         "images": json.dumps(model.image_stamps, sort_keys=True),
         "pages": json.dumps(dict(result.pages), sort_keys=True),
+        "files": str(result.files),
+        "bytes": str(result.bytes),
         "problems": json.dumps([dataclasses.asdict(p) for p in model.problems], ensure_ascii=False),
         "index_sum": f"{signer.index_sum:032x}",
+        "order": order_digest(model.site.order),
     }
 
 

@@ -35,7 +35,8 @@ def cached_build(
     target = (out or root / "output").resolve()
     started = time.perf_counter()
     config = config_mod.load(root, overrides)
-    inputs = inputs_fingerprint(root, config, overrides, strict)
+    sources: dict[str, tuple[int, int]] = {}  # the content files' stamps, for the splice
+    inputs = inputs_fingerprint(root, config, overrides, strict, sources)
     if use_cache:
         unchanged = load_unchanged(root, target, inputs)
         if unchanged is not None:
@@ -54,7 +55,7 @@ def cached_build(
     from .state import BuildState, load_state, save_state
 
     levels = lambda found: apply_levels(found, config.checks)  # noqa: E731
-    spliced = splice_bodies(root, target, config, levels) if use_cache and not strict else None
+    spliced = splice_bodies(root, target, config, levels, sources) if use_cache and not strict else None
     if spliced is not None:
         result = _spliced_result(spliced)
         _remember_unchanged(root, target, inputs, spliced.output, result)

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
+import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -130,13 +132,44 @@ def fnv1a(term: str) -> int:
     return h
 
 
+class PackedKeys:
+    """Each article's search keys, packed (pack_keys), waiting for the build state's rows
+    (searchrows.py): a splice finds there the keys an edited article had, to take it out of
+    exactly those terms. Kept in a temporary file, not in memory: at 100,000 articles they
+    come to about a hundred megabytes."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the index
+        self._at: dict[int, tuple[int, int]] = {}
+
+    def put(self, doc_id: int, packed: bytes) -> None:
+        offset = self._file.seek(0, 2)
+        self._file.write(packed)
+        self._at[doc_id] = (offset, len(packed))
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def items(self) -> Iterator[tuple[int, bytes]]:
+        for doc_id, (offset, size) in sorted(self._at.items()):
+            self._file.seek(offset)
+            yield doc_id, self._file.read(size)
+
+    def clear(self) -> None:
+        self._file.seek(0)
+        self._file.truncate()
+        self._at.clear()
+
+
 @dataclass
 class SearchIndex:
     """The inverted index in memory: postings by term, display rows by id.
 
-    A build keeps it (in the build cache) so the next build can update only
-    the terms and rows of the articles that changed and rewrite only the
-    files those live in, as long as the article order is the same.
+    A build keeps it (as rows of the build state, searchrows.py) so the next build can
+    update only the terms and rows of the articles that changed and rewrite only the files
+    those live in, as long as the article order is the same. What changed since it was
+    loaded or saved is noted (`fresh`, `dirty_terms`, `dirty_docs`, `packed`) so that a save
+    writes those rows alone.
     """
 
     order: tuple[str, ...]
@@ -146,25 +179,36 @@ class SearchIndex:
     digests: dict[str, str]
     postings: dict[str, tuple[array, array]] = field(default_factory=dict)
     shard_terms: dict[int, set[str]] = field(default_factory=dict)
+    fresh: bool = True  # built anew: every row is to be written
+    dirty_terms: set[str] = field(default_factory=set)
+    dirty_docs: set[int] = field(default_factory=set)
+    packed: PackedKeys = field(default_factory=PackedKeys, compare=False, repr=False)
 
     @classmethod
     def build(cls, site: Site, docs: list[dict], body_of: Callable[[str], str], digests: dict[str, str]) -> SearchIndex:
         postings = Postings()
+        packed = PackedKeys()
         memo = KeyMemo()
         for doc_id, slug in enumerate(site.order):
-            postings.add(doc_id, *doc_keys(site, slug, body_of, memo))
-        return cls.from_postings(site, docs, postings, digests)
+            found = doc_keys(site, slug, body_of, memo)
+            postings.add(doc_id, *found)
+            packed.put(doc_id, pack_keys(*found))
+        return cls.from_postings(site, docs, postings, digests, packed)
 
     @classmethod
-    def from_postings(cls, site: Site, docs: list[dict], postings: Postings, digests: dict[str, str]) -> SearchIndex:
+    def from_postings(
+        cls, site: Site, docs: list[dict], postings: Postings, digests: dict[str, str], packed: PackedKeys | None = None
+    ) -> SearchIndex:
         """The index of every article, from postings gathered in doc-id order."""
         hits = postings.hits
         total = sum(len(t) + len(o) for t, o in hits.values())
         categories = sorted({d["category"] for d in docs})
         index = cls(site.order, _shard_count(total), categories, _rows(docs, categories), dict(digests))
+        if packed is not None:
+            index.packed = packed
         for term, lists in hits.items():
             index.postings[term] = lists
-            index.shard_terms.setdefault(fnv1a(term) % index.shards, set()).add(term)
+            index.shard_terms.setdefault(shard_of(term, index.shards), set()).add(term)
         return index
 
     def update(
@@ -182,6 +226,7 @@ class SearchIndex:
             if old != new:
                 files.add(f"search/d/{doc_id // DOC_SHARD}.json")
                 files.add("search/cats.json")
+                self.dirty_docs.add(doc_id)
         self.rows = rows
         return files
 
@@ -197,8 +242,11 @@ class SearchIndex:
         memo = KeyMemo()
         ids = {slug: i for i, slug in enumerate(self.order)} if changed else {}
         for slug in changed:
-            files.update(self._move(ids[slug], *doc_keys(site, slug, body_of, memo)))
+            found = doc_keys(site, slug, body_of, memo)
+            files.update(self._move(ids[slug], *found))
             self.digests[slug] = digests[slug]
+            self.dirty_docs.add(ids[slug])
+            self.packed.put(ids[slug], pack_keys(*found))
         return files
 
     def _move(self, doc_id: int, title: set[str], other: set[str]) -> set[str]:
@@ -217,29 +265,31 @@ class SearchIndex:
                 found = self.postings.get(term)
                 if found is None:
                     found = self.postings[term] = (array("I"), array("I"))
-                    self.shard_terms.setdefault(fnv1a(term) % self.shards, set()).add(term)
+                    self.shard_terms.setdefault(shard_of(term, self.shards), set()).add(term)
                 ids = found[which]
                 at = bisect_left(ids, doc_id)
                 if at == len(ids) or ids[at] != doc_id:
                     ids.insert(at, doc_id)
                     touched.add(term)
+        self.dirty_terms |= touched
         files = set()
         for term in touched:
-            files.add(f"search/t/{fnv1a(term) % self.shards}.json")
-            files.update(self._chunk_files(term))
+            files.add(shard_path(shard_of(term, self.shards)))
+            files.update(chunk_paths(term, self._count(term)))
         return files
 
-    def _chunk_files(self, term: str) -> list[str]:
-        title, other = self.postings.get(term, ((), ()))
-        count = len(title) + len(other)
-        chunks = -(-count // CHUNK) if count > BIG_TERM else 0
-        return [f"search/b/{fnv1a(term):08x}-{n}.json" for n in range(chunks)]
+    def saved(self) -> None:
+        """What changed is now in the rows (searchrows.save_index)."""
+        self.fresh = False
+        self.dirty_terms.clear()
+        self.dirty_docs.clear()
+        self.packed.clear()
 
     def paths(self) -> list[str]:
         """Every file of the index."""
-        found = [f"search/t/{n}.json" for n in range(self.shards)]
+        found = [shard_path(n) for n in range(self.shards)]
         found += [f"search/d/{n}.json" for n in range(-(-len(self.rows) // DOC_SHARD))]
-        found += [path for term in self.postings for path in self._chunk_files(term)]
+        found += [path for term in self.postings for path in chunk_paths(term, self._count(term))]
         return [*found, "search/cats.json", "search/meta.json"]
 
     def file(self, path: str) -> bytes:
@@ -262,28 +312,65 @@ class SearchIndex:
             start = int(stem_) * DOC_SHARD
             return _json(self.rows[start : start + DOC_SHARD])
         if kind == "t":
-            return _json(
-                {term: self._entry(term) for term in sorted(self.shard_terms.get(int(stem_), ())) if self._count(term)}
-            )
+            return shard_file({term: self.postings[term] for term in self.shard_terms.get(int(stem_), ())})
         hashed, _, chunk = stem_.partition("-")
         term = next(t for t in self.shard_terms.get(int(hashed, 16) % self.shards, ()) if f"{fnv1a(t):08x}" == hashed)
-        title, other = self.postings[term]
-        # Title ids, then the others negated (-1 - id), cut into CHUNKs: slice only this
-        # chunk's part, since a common word's postings run to every article.
-        start, end = int(chunk) * CHUNK, (int(chunk) + 1) * CHUNK
-        part = list(title[start:end])
-        part += [-1 - i for i in other[max(0, start - len(title)) : max(0, end - len(title))]]
-        return _json(part)
+        return chunk_file(*self.postings[term], int(chunk))
 
     def _count(self, term: str) -> int:
-        title, other = self.postings[term]
+        title, other = self.postings.get(term, ((), ()))
         return len(title) + len(other)
 
-    def _entry(self, term: str) -> object:
-        title, other = self.postings[term]
-        if len(title) + len(other) <= BIG_TERM:
-            return [_deltas(list(title)), _deltas(list(other))]
-        return {"df": len(title) + len(other), "chunks": len(self._chunk_files(term))}
+
+def shard_of(term: str, shards: int) -> int:
+    return fnv1a(term) % shards
+
+
+def shard_path(shard: int) -> str:
+    return f"search/t/{shard}.json"
+
+
+def chunk_paths(term: str, count: int) -> list[str]:
+    """The files of a term too common to inline, by its number of postings."""
+    chunks = -(-count // CHUNK) if count > BIG_TERM else 0
+    return [f"search/b/{fnv1a(term):08x}-{n}.json" for n in range(chunks)]
+
+
+def shard_file(entries: Mapping[str, tuple[array, array]]) -> bytes:
+    """A t/ file: its terms in order, each inlined or pointing at its chunks."""
+    found: dict[str, object] = {}
+    for term in sorted(entries):
+        title, other = entries[term]
+        count = len(title) + len(other)
+        if count > BIG_TERM:
+            found[term] = {"df": count, "chunks": len(chunk_paths(term, count))}
+        elif count:
+            found[term] = [_deltas(list(title)), _deltas(list(other))]
+    return _json(found)
+
+
+def chunk_file(title: array, other: array, chunk: int) -> bytes:
+    """A b/ file: title ids, then the others negated (-1 - id), cut into CHUNKs; only this
+    chunk's part is sliced, since a common word's postings run to every article."""
+    start, end = chunk * CHUNK, (chunk + 1) * CHUNK
+    part = list(title[start:end])
+    part += [-1 - i for i in other[max(0, start - len(title)) : max(0, end - len(title))]]
+    return _json(part)
+
+
+def pack_keys(title: set[str], other: set[str]) -> bytes:
+    """An article's keys as the build state keeps them (compressed text: a few hundred keys)."""
+    text = "\n".join(sorted(title)) + "\0" + "\n".join(sorted(other))
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack_keys(packed: bytes) -> tuple[set[str], set[str]]:
+    try:
+        text = zlib.decompress(packed).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError) as err:
+        raise ValueError(f"packed search keys unreadable: {err}") from err
+    title, _, other = text.partition("\0")
+    return set(title.split("\n")) - {""}, set(other.split("\n")) - {""}
 
 
 def doc_keys(site: Site, slug: str, body_of: Callable[[str], str], memo: KeyMemo) -> tuple[set[str], set[str]]:

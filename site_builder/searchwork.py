@@ -13,7 +13,7 @@ from .model import Site
 from .output import OutputWriter
 from .plan import PageKind, PageSpec
 from .render import Renderer
-from .search import KeyMemo, Postings, SearchIndex, doc_keys
+from .search import KeyMemo, PackedKeys, Postings, SearchIndex, doc_keys, pack_keys
 from .signatures import Signer
 from .state import BuildState
 from .workers import write_files
@@ -73,7 +73,7 @@ class SearchWork:
             return
         started = time.perf_counter()
         docs, digests = self._docs()
-        self.index = SearchIndex.from_postings(self.site, docs, self.side.joined(), digests)
+        self.index = SearchIndex.from_postings(self.site, docs, self.side.joined(), digests, self.side.packed)
         self.stale = None
         self.seconds += time.perf_counter() - started
 
@@ -108,27 +108,37 @@ class KeysBesidePages:
         self.ids = {slug: n for n, slug in enumerate(site.order)}
         self.memo = KeyMemo()  # in each worker, kept from chunk to chunk
         self.postings = Postings()  # in a worker: this chunk's
+        self.keys: list[tuple[int, bytes]] = []  # in a worker: this chunk's, packed
         self._joined = Postings()  # here: every chunk's so far, in page order
+        self.packed = PackedKeys()  # here: every article's keys, for the build state
         self._waiting: dict[int, Postings | None] = {}
         self._next = 0
 
     def page(self, spec: PageSpec) -> None:
         if spec.kind is PageKind.ARTICLE:
             slug = spec.key[0]
-            self.postings.add(self.ids[slug], *doc_keys(self.site, slug, self.renderer.body_of, self.memo))
+            found = doc_keys(self.site, slug, self.renderer.body_of, self.memo)
+            self.postings.add(self.ids[slug], *found)
+            self.keys.append((self.ids[slug], pack_keys(*found)))  # packed here, on every core
 
-    def take(self) -> Postings | None:
+    def take(self) -> tuple[Postings, list[tuple[int, bytes]]] | None:
         taken, self.postings = self.postings, Postings()
-        return taken if taken.hits else None
+        keys, self.keys = self.keys, []
+        return (taken, keys) if taken.hits or keys else None
 
-    def gather(self, at: int, taken: Postings | None) -> None:
+    def gather(self, at: int, taken: tuple[Postings, list[tuple[int, bytes]]] | None) -> None:
         """Join chunks as they come, in page order (ids must rise), holding back only
         those that arrive early: the parts are not all kept to the end."""
-        self._waiting[at] = taken
+        part = None
+        if taken is not None:
+            part, keys = taken
+            for doc_id, packed in keys:
+                self.packed.put(doc_id, packed)
+        self._waiting[at] = part
         while self._next in self._waiting:
-            part = self._waiting.pop(self._next)
-            if part is not None:
-                self._joined.extend(part)
+            held = self._waiting.pop(self._next)
+            if held is not None:
+                self._joined.extend(held)
             self._next += 1
 
     def joined(self) -> Postings:

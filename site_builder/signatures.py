@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import secrets
+import stat
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from .views import Views
 
 CACHE_DIR = ".site-builder-cache"
+Stamp = tuple[int, int]  # (size, mtime_ns), as state.py keeps them
 
 
 def machine_key() -> bytes:
@@ -46,12 +48,19 @@ def machine_key() -> bytes:
         return key
 
 
-def inputs_fingerprint(root: Path, config: SiteConfig, overrides: Any, strict: bool) -> str:
+def inputs_fingerprint(
+    root: Path, config: SiteConfig, overrides: Any, strict: bool, sources: dict[str, Stamp] | None = None
+) -> str:
     """Every input's name, size and mtime (content, templates, static, site.yml), the code,
-    the config and the options: equal fingerprints mean a build would change nothing."""
+    the config and the options: equal fingerprints mean a build would change nothing.
+    `sources`, when given, receives the stamp of each content file a build reads (named
+    as sources.content_files names them), so that a splice need not walk content/ again."""
     h = hashlib.sha256(f"{code_digest()}\0{config!r}\0{overrides!r}\0{strict}".encode())
-    for folder in (config.content_dir, config.templates_dir, config.static_dir):
-        _fingerprint_tree(h, str(root / folder))
+    content = root / config.content_dir
+    for folder in (content, root / config.templates_dir, root / config.static_dir):
+        seen = sources if folder == content else None
+        prefix = _source_prefix(content, root) if seen is not None else ""
+        _fingerprint_tree(h, str(folder), seen, prefix)
     try:
         info = os.stat(root / "site.yml")
         h.update(f"site.yml\0{info.st_size}\0{info.st_mtime_ns}".encode())
@@ -60,17 +69,38 @@ def inputs_fingerprint(root: Path, config: SiteConfig, overrides: Any, strict: b
     return h.hexdigest()
 
 
-def _fingerprint_tree(h: Any, folder: str) -> None:
+def _source_prefix(content: Path, root: Path) -> str:
+    """How the state names content files: `content/…`, or below content/ when it lies elsewhere."""
+    prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
+    return "" if prefix in ("", ".") else f"{prefix}/"
+
+
+def _fingerprint_tree(h: Any, folder: str, sources: dict[str, Stamp] | None = None, name: str = "") -> None:
+    """Every file below `folder` into `h`; the visible .md files' stamps into `sources`, as
+    sources.content_files finds them (a hidden name hides what is below it; links followed)."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return
     for entry in entries:
+        seen = sources if sources is not None and not entry.name.startswith(".") else None
         if entry.is_dir(follow_symlinks=False):
-            _fingerprint_tree(h, entry.path)
-        else:
-            info = entry.stat(follow_symlinks=False)
-            h.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+            _fingerprint_tree(h, entry.path, seen, f"{name}{entry.name}/")
+            continue
+        info = entry.stat(follow_symlinks=False)
+        h.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        if seen is not None and entry.name.endswith(".md"):
+            _note_source(seen, f"{name}{entry.name}", entry, info)
+
+
+def _note_source(sources: dict[str, Stamp], rel: str, entry: os.DirEntry[str], info: os.stat_result) -> None:
+    try:
+        if entry.is_symlink():
+            info = entry.stat()
+    except OSError:
+        return  # a dangling link: not a file a build reads
+    if stat.S_ISREG(info.st_mode):
+        sources[rel] = (info.st_size, info.st_mtime_ns)
 
 
 def ground(config: SiteConfig, root: Path, base: str) -> dict[str, str]:
@@ -176,8 +206,13 @@ def index_term(at: int, slug: str, digest: str, card: str) -> int:
     return int.from_bytes(raw, "big")
 
 
-def index_signature(base: str, order: tuple[str, ...], total: int) -> str:
-    ordered = hashlib.sha256("\0".join(order).encode()).hexdigest()
+def order_digest(order: tuple[str, ...]) -> str:
+    """The site's article order, as a digest (a splice keeps the order, and its digest)."""
+    return hashlib.sha256("\0".join(order).encode()).hexdigest()
+
+
+def index_signature(base: str, ordered: str, total: int) -> str:
+    """The search index's signature: the order's digest and the sum of the articles' terms."""
     return hashlib.sha256(f"{base}\0{ordered}\0{total:032x}".encode()).hexdigest()
 
 
@@ -227,7 +262,7 @@ class Signer:
         self.index_sum = 0
         for at, slug in enumerate(self.site.order):
             self.index_sum ^= index_term(at, slug, self.digests.get(slug, ""), self.card(slug))
-        return index_signature(self.base, self.site.order, self.index_sum)
+        return index_signature(self.base, order_digest(self.site.order), self.index_sum)
 
     def search_digest(self, slug: str) -> str:
         """What the search index holds of one article: its text and its card."""

@@ -34,7 +34,8 @@ from .errors import Problem, SiteError
 from .markdown import BodyContext, body_problems, make_parser, render_body
 from .model import Article, Site
 from .output import write_atomic
-from .search import SearchIndex
+from .search import KeyMemo, doc_keys, pack_keys
+from .searchrows import RowEdit
 from .signatures import (
     code_digest,
     file_term,
@@ -53,8 +54,6 @@ from .state import (
     checksum,
     connect,
     foreign,
-    get_blob,
-    put_blob,
     source_row,
     stamp_of,
     stamps_hold,
@@ -99,47 +98,53 @@ class Spliced:
 
 
 def splice_bodies(
-    root: Path, out: Path, config: SiteConfig, levels: Callable[[list[Problem]], list[Problem]]
+    root: Path,
+    out: Path,
+    config: SiteConfig,
+    levels: Callable[[list[Problem]], list[Problem]],
+    sources: dict[str, Stamp] | None = None,
 ) -> Spliced | None:
     """Redo the pages of the articles whose body alone changed; None when that is not all that
     changed (or the state cannot tell), found before anything is written. (A write that fails
     also gives None: the build that follows finds the files whose stats its rows do not hold,
-    and redoes them.) `levels` applies site.yml's levels to the problems, as a build does."""
+    and redoes them.) `levels` applies site.yml's levels to the problems, as a build does;
+    `sources`: the content files' stamps, when the caller has just walked content/."""
     path = state_file(root)
     if not path.is_file() or not out.is_dir():
         return None
     try:
         with closing(connect(path)) as db:
-            return _splice(db, root, out, config, levels)
+            return _splice(db, root, out, config, levels, sources)
     except (_NotHere, sqlite3.Error, ValueError, KeyError, TypeError, SiteError, OSError, pickle.UnpicklingError):
         return None
 
 
 def _splice(
-    db: sqlite3.Connection, root: Path, out: Path, config: SiteConfig, levels: Callable[[list[Problem]], list[Problem]]
+    db: sqlite3.Connection,
+    root: Path,
+    out: Path,
+    config: SiteConfig,
+    levels: Callable[[list[Problem]], list[Problem]],
+    sources: dict[str, Stamp] | None,
 ) -> Spliced:
     meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
     facts = {k[len("fact:") :]: v for k, v in meta.items() if k.startswith("fact:")}
     if foreign(meta, out) or not _same_ground(facts, root, config):
         raise _NotHere
-    query = "SELECT path, size, mtime_ns, signature FROM files WHERE path LIKE 'search/%'"
-    files = {path: (size, mtime, sig) for path, size, mtime, sig in db.execute(query)}  # and the pages, by _edit
-    edits = [_edit(db, root, out, rel, stamp, files) for rel, stamp in _changed(db, root, config)]
-    index = _search_index(db)
-    bodies = {e.article.slug: e.body for e in edits}
-    digests = {e.article.slug: hashlib.sha256((e.digest + e.page.card).encode()).hexdigest() for e in edits}
-    stand_in = Site({e.article.slug: e.article for e in edits}, index.order, (), (), {}, {})
-    stale = index.update_bodies(stand_in, set(bodies), bodies.__getitem__, digests)
-    if stale is None or any(stamp_of(out / p) != _file_stamp(files, p) for p in index.paths()):
-        raise _NotHere  # the order moved, or a search file is not as the build left it
+    files: dict[str, tuple] = {}  # the rows of the files it rewrites, by _edit and _search
+    edits = [_edit(db, root, out, rel, stamp, files) for rel, stamp in _changed(db, root, config, sources)]
+    index = _search(db, out, edits, files)
     signature = _index_signature(index, edits, facts, {e.rel: e.was for e in edits})
-    written = _write(out, edits, index, stale)
-    _save(db, edits, written, files, index, signature, facts["index_sum"])
-    count, size = db.execute("SELECT count(*), sum(size) FROM files WHERE size IS NOT NULL").fetchone()
+    written = _write(out, edits, index)
+    size = int(facts["bytes"]) + sum(stamp[0] - (_file_stamp(files, p) or (0, 0))[0] for p, stamp in written.items())
+    facts["bytes"] = str(size)
+    _save(db, edits, written, files, index, signature, facts)
     found = [p for e in sorted(edits, key=lambda e: e.article.slug) for p in e.problems]  # as a build orders them
     problems = levels(levels([Problem(**p) for p in json.loads(facts["problems"])]) + found)
     output = _output_fingerprint(db, root, out, files, written)
-    return Spliced(Counter(json.loads(facts["pages"])), problems, sorted(written), len(edits), count, size, output)
+    return Spliced(
+        Counter(json.loads(facts["pages"])), problems, sorted(written), len(edits), int(facts["files"]), size, output
+    )
 
 
 def _same_ground(facts: dict[str, str], root: Path, config: SiteConfig) -> bool:
@@ -153,12 +158,16 @@ def _same_ground(facts: dict[str, str], root: Path, config: SiteConfig) -> bool:
     )
 
 
-def _changed(db: sqlite3.Connection, root: Path, config: SiteConfig) -> list[tuple[str, Stamp]]:
+def _changed(
+    db: sqlite3.Connection, root: Path, config: SiteConfig, sources: dict[str, Stamp] | None
+) -> list[tuple[str, Stamp]]:
     """The content files whose stat moved since the last build, when no file came or went."""
-    found = {}
-    for rel, entry in content_files(root / config.content_dir, root):
-        info = entry.stat()
-        found[rel] = (info.st_size, info.st_mtime_ns)
+    found = sources
+    if found is None:
+        found = {}
+        for rel, entry in content_files(root / config.content_dir, root):
+            info = entry.stat()
+            found[rel] = (info.st_size, info.st_mtime_ns)
     known = {rel: (size, mtime) for rel, size, mtime in db.execute("SELECT rel, size, mtime_ns FROM sources")}
     if found.keys() != known.keys():
         raise _NotHere  # a file added, removed or renamed
@@ -199,29 +208,46 @@ def _edit(db: sqlite3.Connection, root: Path, out: Path, rel: str, stamp: Stamp,
     return _Edit(rel, stamp, new, digest, article, body, moved, html, body_problems(rel, context))
 
 
-def _search_index(db: sqlite3.Connection) -> SearchIndex:
-    index = get_blob(db, "search_index")
-    if not isinstance(index, SearchIndex):
-        raise _NotHere
+def _search(db: sqlite3.Connection, out: Path, edits: list[_Edit], files: dict[str, tuple]) -> RowEdit:
+    """The edited articles moved to their new keys in the search index's rows, when the
+    files that changes are as the last build left them."""
+    index = RowEdit(db)
+    memo = KeyMemo()
+    for e in edits:
+        slug = e.article.slug
+        digest = hashlib.sha256((e.digest + e.page.card).encode()).hexdigest()  # Signer.search_digest
+        _, was = index.doc(slug)
+        if digest == was:
+            continue
+        stand_in = Site({slug: e.article}, (slug,), (), (), {}, {})
+        found = doc_keys(stand_in, slug, {slug: e.body}.__getitem__, memo)
+        if not index.move(slug, digest, found, pack_keys(*found)):
+            raise _NotHere  # a common term's chunk files come or go
+    query = "SELECT size, mtime_ns, signature FROM files WHERE path = ?"
+    for path in index.files:
+        row = db.execute(query, (path,)).fetchone()
+        files[path] = tuple(row) if row else (None, None, None)
+        if row is None or stamp_of(out / path) != _file_stamp(files, path):
+            raise _NotHere  # a search file is not as the build left it
     return index
 
 
-def _index_signature(index: SearchIndex, edits: list[_Edit], facts: dict[str, str], was: dict[str, str]) -> str:
+def _index_signature(index: RowEdit, edits: list[_Edit], facts: dict[str, str], was: dict[str, str]) -> str:
     """signatures.Signer.index() after the edits: each edited article's old share out of the
     sum, its new share in."""
     total = int(facts["index_sum"], 16)
-    at = {slug: n for n, slug in enumerate(index.order)}
     for e in edits:
         slug = e.article.slug
-        total ^= index_term(at[slug], slug, was[e.rel], e.page.card) ^ index_term(at[slug], slug, e.digest, e.page.card)
+        at, _ = index.doc(slug)
+        total ^= index_term(at, slug, was[e.rel], e.page.card) ^ index_term(at, slug, e.digest, e.page.card)
     facts["index_sum"] = f"{total:032x}"
-    return index_signature(facts["base"], index.order, total)
+    return index_signature(facts["base"], facts["order"], total)
 
 
-def _write(out: Path, edits: list[_Edit], index: SearchIndex, stale: set[str]) -> dict[str, Stamp]:
+def _write(out: Path, edits: list[_Edit], index: RowEdit) -> dict[str, Stamp]:
     """The pages and the search files that changed, each replaced whole; their new stats."""
     written = {}
-    for path, data in [*((e.page.path, e.html) for e in edits), *((p, index.file(p)) for p in sorted(stale))]:
+    for path, data in [*((e.page.path, e.html) for e in edits), *((p, index.file(p)) for p in sorted(index.files))]:
         write_atomic(out / path, data)
         stamp = stamp_of(out / path)
         assert stamp is not None
@@ -234,9 +260,9 @@ def _save(
     edits: list[_Edit],
     written: dict[str, Stamp],
     files: dict[str, tuple],
-    index: SearchIndex,
+    index: RowEdit,
     signature: str,
-    index_sum: str,
+    facts: dict[str, str],
 ) -> None:
     """The rows of what changed, in one transaction (a kill before it leaves rows older than
     the files, which the next build notices by their stats and redoes)."""
@@ -256,10 +282,10 @@ def _save(
             "INSERT OR REPLACE INTO articles (slug, page) VALUES (?, ?)",
             [(e.article.slug, e.page.to_json()) for e in edits],
         )
-        put_blob(db, "search_index", index)
+        index.save()
         db.executemany(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            [("search_signature", signature), ("fact:index_sum", index_sum)],
+            [("search_signature", signature), *((f"fact:{k}", facts[k]) for k in ("index_sum", "bytes"))],
         )
 
 

@@ -8,8 +8,11 @@ writes only the rows that changed:
   mark, the search index's signature;
 - sources: per content file its stamp, digest and parsed front matter (JSON, no body);
 - files: per output file the stamp the build left and, for a page, its signature;
-- blobs: the search index and the similar-articles map, pickled and signed with this
-  machine's key (signatures.machine_key).
+- articles: per article page, where it holds its body and what its links resolved to;
+- search_terms, search_docs: the search index, a row per term and per article
+  (searchrows.py);
+- blobs: the similar-articles map, pickled and signed with this machine's key
+  (signatures.machine_key).
 
 A save is one transaction: a build killed while saving leaves the previous state whole.
 A database that cannot be read, or that was not made here by this code for this output
@@ -38,6 +41,8 @@ from .errors import Problem
 from .markdown import BodyNote
 from .model import Article
 from .search import SearchIndex
+from .searchrows import SCHEMA as SEARCH_SCHEMA
+from .searchrows import load_index, save_index, shape_meta
 from .signatures import CACHE_DIR, code_digest, machine_key
 
 if TYPE_CHECKING:  # the in-memory model's types; a command-line splice never needs them
@@ -47,15 +52,18 @@ if TYPE_CHECKING:  # the in-memory model's types; a command-line splice never ne
     from .views import Figure, Views
 
 FILE = "state.sqlite"
-FORMAT = "4"  # raise when the tables or the rows' shapes change: an older state is then not read
+FORMAT = "5"  # raise when the tables or the rows' shapes change: an older state is then not read
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sources"
     " (rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL,"
     " article TEXT NOT NULL, checksum BLOB NOT NULL)",
+    # The splice's first question, which files moved, reads this index alone, not the rows.
+    "CREATE INDEX IF NOT EXISTS sources_stamps ON sources (rel, size, mtime_ns)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, signature TEXT)",
     "CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, mac BLOB NOT NULL, data BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS articles (slug TEXT PRIMARY KEY, page TEXT NOT NULL)",
+    *SEARCH_SCHEMA,
 )
 
 Stamp = tuple[int, int]  # (size, mtime_ns), of content and output files alike
@@ -201,7 +209,7 @@ def foreign(meta: dict[str, str], out: Path) -> str:
 
 
 def _read(db: sqlite3.Connection, meta: dict[str, str], out: Path) -> BuildState:
-    blob_versions = {"search_index": meta.get("search_signature", ""), "related": meta.get("related_digest", "")}
+    blob_versions = {"related": meta.get("related_digest", "")}
     disk = OnDisk(meta=dict(meta), blob_versions=blob_versions)
     facts = {k[len("fact:") :]: v for k, v in meta.items() if k.startswith("fact:")}
     state = BuildState(output=out.resolve(), search_signature=meta.get("search_signature", ""), disk=disk, facts=facts)
@@ -220,10 +228,8 @@ def _read(db: sqlite3.Connection, meta: dict[str, str], out: Path) -> BuildState
         if signature is not None:
             state.signatures[path] = signature
         disk.files[path] = (size, mtime, signature)
-    blobs = {name: get_blob(db, name) for name in ("search_index", "related")}
-    index = blobs.get("search_index")
-    state.search_index = index if isinstance(index, SearchIndex) else None
-    related = blobs.get("related")
+    state.search_index = load_index(db, meta)
+    related = get_blob(db, "related")
     if isinstance(related, tuple) and len(related) == 2 and isinstance(related[0], str):
         state.related = (related[0], related[1])
     return state
@@ -240,19 +246,26 @@ def save_state(root: Path, out: Path, state: BuildState) -> int:
     if disk is None:
         _discard(path)
         disk = OnDisk()
+    index = state.search_index
+    if not disk.meta and index is not None and not index.fresh:
+        # Into a new database only an index built anew can go whole (the keys of the
+        # articles it did not change are in the old one): this one is left out, and the
+        # next build makes the index again.
+        index = None
     with closing(connect(path)) as db, transaction(db):
         for statement in _SCHEMA:
             db.execute(statement)
-        written = _save_meta(db, out, state, disk)
+        written = _save_meta(db, out, state, disk, index)
         written += _save_sources(db, state.parsed, disk.sources)
         written += _save_files(db, state, disk.files)
         written += _save_blobs(db, state, disk)
+        written += save_index(db, index)
         written += _save_articles(db, state, disk.articles)
     state.disk = disk
     return written
 
 
-def _save_meta(db: sqlite3.Connection, out: Path, state: BuildState, disk: OnDisk) -> int:
+def _save_meta(db: sqlite3.Connection, out: Path, state: BuildState, disk: OnDisk, index: SearchIndex | None) -> int:
     values = {
         "mark": _mark(),
         "format": FORMAT,
@@ -261,6 +274,7 @@ def _save_meta(db: sqlite3.Connection, out: Path, state: BuildState, disk: OnDis
         "search_signature": state.search_signature,
         "related_digest": state.related[0],
         **{f"fact:{k}": v for k, v in state.facts.items()},
+        **shape_meta(index),
     }
     changed = [(k, v) for k, v in values.items() if disk.meta.get(k) != v]
     gone = [k for k in disk.meta if k not in values]
@@ -326,10 +340,9 @@ def _save_files(db: sqlite3.Connection, state: BuildState, saved: dict[str, File
 
 
 def _save_blobs(db: sqlite3.Connection, state: BuildState, disk: OnDisk) -> int:
-    """The search index when its signature moved, the similar-articles map when its inputs did."""
+    """The similar-articles map when its inputs moved."""
     written = 0
     blobs: list[tuple[str, object, str, str]] = [
-        ("search_index", state.search_index, state.search_signature, disk.blob_versions.get("search_index", "")),
         ("related", state.related, state.related[0], disk.blob_versions.get("related", "")),
     ]
     for name, value, now, before in blobs:
@@ -339,13 +352,13 @@ def _save_blobs(db: sqlite3.Connection, state: BuildState, disk: OnDisk) -> int:
         elif now != before or not stored:
             put_blob(db, name, value)
             written += 1
-    disk.blob_versions = {"search_index": state.search_signature, "related": state.related[0]}
+    disk.blob_versions = {"related": state.related[0]}
     return written
 
 
 def put_blob(db: sqlite3.Connection, name: str, value: object) -> None:
-    """`value` pickled into the blob `name`, signed, streamed through a spool file: the
-    pickle of a large search index is never held in memory beside the index."""
+    """`value` pickled into the blob `name`, signed, streamed through a spool file: a large
+    pickle is never held in memory beside the value."""
     mac = hmac.new(machine_key(), name.encode() + b"\0", hashlib.sha256)
     with tempfile.SpooledTemporaryFile(max_size=8 << 20) as spool:
         pickle.dump(value, _Signing(spool, mac), protocol=pickle.HIGHEST_PROTOCOL)

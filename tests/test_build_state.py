@@ -4,6 +4,8 @@ rewrites only its rows, a save is all or nothing, and rows always read back as w
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -42,9 +44,10 @@ def test_an_edit_rewrites_only_its_rows_and_the_rows_read_back_as_kept(tmp_path)
     edited = build(site, out, state=again)
     assert edited.rendered == 1
     written = save_state(site, out, again)
-    # its source row, its page and the search files it changed, its article-page row, the
-    # index, and the index's signature and sum (in meta): nothing of the 23 other articles
-    assert written <= 1 + len(edited.changed) + 1 + 1 + 2, (written, edited.changed)
+    # its source row, its page and the search files it changed, its article-page row, its
+    # search row and the rows of the (at most 3) terms its new words joined, and the index's
+    # signature and sum (in meta): nothing of the 23 other articles
+    assert written <= 1 + len(edited.changed) + 1 + 1 + 3 + 2, (written, edited.changed)
     assert save_state(site, out, again) == 0  # nothing changed since
 
 
@@ -102,6 +105,32 @@ def test_a_state_for_another_output_folder_is_not_used(tmp_path):
     assert said == [
         f"{state_file(site)}: info: build state not used: it describes another output folder "
         f"({(site / 'output').resolve()}); building everything"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        ("UPDATE search_terms SET title = title || X'00000000' WHERE term = 'فقر'", "'فقر'"),
+        ("UPDATE search_docs SET display = replace(display, 'عمّان', 'عمان') WHERE slug = 'n004'", "'n004'"),
+        ("UPDATE search_docs SET keys = X'789c' WHERE slug = 'n004'", "'n004'"),
+    ],
+)
+def test_a_damaged_search_row_is_never_trusted(tmp_path, damage, named):
+    """The search index's rows carry checksums: a changed posting list, display row or key
+    list sets the state aside with a message (and nothing is spliced from it)."""
+    site = _site(tmp_path)
+    clean = cached_build(site)
+    with closing(sqlite3.connect(state_file(site))) as db, db:
+        assert db.execute(damage).rowcount == 1
+    target = site / "content" / "n004.md"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("فقرة عن", "سطر عن"), encoding="utf-8")  # n004 leaves 'فقر'
+    again = cached_build(site)
+    assert not again.spliced and again.rendered == clean.rendered
+    said = [(p.level, p.message) for p in again.problems if p.path == str(state_file(site))]
+    assert said == [
+        ("warning", f"build state unreadable (the search row of {named} is damaged); set aside, building everything")
     ]
 
 

@@ -3,6 +3,9 @@ search index, byte for byte what a build makes, and a build whenever anything el
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from sitekit import killed_run, numbered_site
 
 from site_builder.build import build
 from site_builder.rebuild import cached_build
+from site_builder.search import unpack_keys
 from site_builder.state import load_state, state_file
 
 pytestmark = pytest.mark.usefixtures("machine_key_home")
@@ -64,6 +68,39 @@ def test_body_edits_are_spliced_and_equal_a_clean_build(tmp_path):
     assert idle.rendered == 0 and not idle.timings
 
 
+def _search_rows(site: Path) -> tuple[list, list]:
+    """The search index's rows in the build state, keys unpacked."""
+    with closing(sqlite3.connect(state_file(site))) as db:
+        terms = db.execute("SELECT term, shard, title, other FROM search_terms ORDER BY term").fetchall()
+        docs = db.execute("SELECT id, slug, digest, display, keys FROM search_docs ORDER BY id").fetchall()
+    return terms, [(*row[:4], unpack_keys(row[4])) for row in docs]
+
+
+def test_a_splice_leaves_the_search_rows_a_clean_build_makes(tmp_path):
+    """Words an edit adds join their terms' rows, words it removes leave them, and a term no
+    article holds any more loses its row: the rows equal a clean build's, so the next splice
+    starts from the truth."""
+    site = _site(tmp_path)
+    cached_build(site)
+    content = site / "content"
+    n003, n012 = content / "n003.md", content / "n012.md"
+    original = n003.read_text(encoding="utf-8")
+    _append(n003, "زلزال قوي يضرب الساحل.")
+    n012.write_text(n012.read_text(encoding="utf-8").replace("فقرة عن الموضوع", "سطر"), encoding="utf-8")
+    assert cached_build(site).spliced
+    terms, _ = _search_rows(site)
+    assert any(term == "زلزال" for term, *_ in terms)
+    n003.write_text(original, encoding="utf-8")  # the new word gone again
+    assert cached_build(site).spliced
+    spliced = _search_rows(site)
+    assert not any(term == "زلزال" for term, *_ in spliced[0])
+
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".site-builder-cache"))
+    assert not cached_build(clean).spliced
+    assert _search_rows(clean) == spliced
+
+
 @pytest.mark.parametrize(
     "change",
     ["title", "see-also", "new file", "template", "page edited by hand", "strict"],
@@ -113,9 +150,13 @@ def test_a_template_that_uses_the_body_twice_is_never_spliced(tmp_path):
 
 KILLED_SPLICE = """
 import os, signal, sys
+import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from site_builder import splice
 from site_builder.rebuild import cached_build
+from site_builder.search import unpack_keys
 
 def dying(*args):
     os.kill(os.getpid(), signal.SIGKILL)  # the pages are written, their rows not yet
