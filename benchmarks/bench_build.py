@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_search import query_figures  # noqa: E402
 from corpus import write_archive  # noqa: E402
 
 PEERS = Path(os.environ.get("PEERS_DIR", ROOT.parent / "shared" / "bench" / "peers")) / "run_peers.sh"
@@ -189,6 +190,7 @@ def main() -> None:
         runs = measure(site)
         size_mb = output_mb(site)
         print(f"{size:>9} article pages add {page_overhead_kb(site):.1f} KB each beyond their text")
+        print(f"{size:>9} {query_figures(site / 'output' / 'search', size)}")
         for name, (wall, peak, pages, rendered) in runs.items():
             print(f"{size:>9} {name:<13} {wall:>8.2f} {peak:>8.0f} {pages:>7} {rendered:>9} {size_mb:>10.0f}")
         if args.peers:

@@ -3,8 +3,8 @@
     python benchmarks/bench_search.py [--sizes 1000 10000 100000] [--work DIR]
 
 For each size it builds a generated archive (benchmarks/corpus.py) and replays what
-static/js/search.js fetches for a few typical one-word queries and one two-word query:
-meta.json, each term's shard, a common term's first chunk, and the display shards of
+static/js/search.js fetches for a few typical one-word queries and two-word queries:
+meta.json, each term's shard, a common term's own file (b/), and the display shards of
 the first 10 results. "index s" is the index built on its own in one thread; "share"
 compares it with the wall time of the whole build.
 """
@@ -12,6 +12,7 @@ compares it with the wall time of the whole build.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import statistics
 import sys
@@ -31,7 +32,8 @@ from site_builder.search import SearchIndex, fnv1a, keys  # noqa: E402
 from site_builder.sitemodel import build_site  # noqa: E402
 from site_builder.state import BuildState  # noqa: E402
 
-QUERIES = ["روسيا", "الدبلوماسي", "المحادثات", "واشنطن", "التجسس", "مكتب التحقيقات"]
+# One-word queries, then two-word ones: the last two are pairs of the corpus's commonest words.
+QUERIES = ["روسيا", "الدبلوماسي", "المحادثات", "واشنطن", "التجسس", "مكتب التحقيقات", "الولايات المتحدة", "قال مسؤول"]
 
 
 def fetched(index: Path, query: str) -> int:
@@ -47,24 +49,39 @@ def fetched(index: Path, query: str) -> int:
         if entry is None:
             return total
         if isinstance(entry, dict):
-            chunks = range(entry["chunks"] if len(query.split()) > 1 else 1)
-            ids = []
-            for n in chunks:
-                chunk = index / "b" / f"{fnv1a(term):08x}-{n}.json"
-                total += chunk.stat().st_size
-                ids += [i if i >= 0 else -1 - i for i in json.loads(chunk.read_text())]
+            big = index / "b" / f"{entry['f']}.json"
+            total += big.stat().st_size
+            ids = [i for part in json.loads(big.read_text(encoding="utf-8")) for i in _ids(part)]
         else:
-            ids, at = [], 0
-            for part in entry:
-                at = 0
-                for delta in part:
-                    at += delta
-                    ids.append(at)
+            ids = [i for part in entry for i in _ids(part)]
         lists.append(ids)
     first = [i for i in lists[0] if all(i in set(other) for other in lists[1:])][:10]
     for shard in sorted({i // meta["docShard"] for i in first}):
         total += (index / "d" / f"{shard}.json").stat().st_size
     return total
+
+
+def _ids(part: list[int] | str) -> list[int]:
+    """One list of a term's ids, as search.js reads it: deltas, or a base64 bitmap."""
+    if isinstance(part, str):
+        raw = base64.b64decode(part)
+        return [8 * k + n for k, byte in enumerate(raw) for n in range(8) if byte >> n & 1]
+    at, ids = 0, []
+    for delta in part:
+        at += delta
+        ids.append(at)
+    return ids
+
+
+def query_figures(index: Path, articles: int) -> str:
+    """One line: the index's size per 1,000 articles and the bytes each query fetches."""
+    size = sum(p.stat().st_size for p in index.rglob("*.json"))
+    per_query = {q: fetched(index, q) / 1024 for q in QUERIES}
+    worst = max(per_query, key=per_query.__getitem__)
+    return (
+        f"search index {size / 1e6:.1f} MB ({size / articles:.0f} KB per 1,000 articles); a query fetches "
+        f"{statistics.median(per_query.values()):.0f} KB (median), {per_query[worst]:.0f} KB at most («{worst}»)"
+    )
 
 
 def index_seconds(site: Path) -> float:

@@ -11,14 +11,18 @@ Layout under search/ (ids are 0 for the newest article, so a posting list in
 id order is already in recency order):
 - meta.json: counts, shard counts, category names;
 - t/NNN.json: terms hashed (FNV-1a) into shards: term -> [title ids, other ids]
-  as delta lists, or {"df": n, "chunks": k} for a term too common to inline;
-- b/HHHHHHHH-C.json: chunk C of such a common term's ids (title hits first);
+  as delta lists, or {"df": n, "f": name} for a term too common to inline;
+- b/NAME.json: such a common term's [title ids, other ids], each list as deltas or, when
+  it is smaller so, as a bitmap over all articles (base64): a word in most articles costs
+  an eighth of a byte per article, so a query of two common words stays small;
 - d/NNN.json: display fields for DOC_SHARD consecutive articles;
 - cats.json: each article's category, loaded only when a filter is used.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import tempfile
@@ -33,8 +37,7 @@ from .model import Site
 from .text import fold_words
 
 DOC_SHARD = 32
-BIG_TERM = 2000  # ids beyond this go to separate chunk files
-CHUNK = 2000
+BIG_TERM = 2000  # a term with more ids has a file of its own (b/)
 TARGET_SHARD_POSTINGS = 6000
 _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
@@ -183,6 +186,7 @@ class SearchIndex:
     dirty_terms: set[str] = field(default_factory=set)
     dirty_docs: set[int] = field(default_factory=set)
     packed: PackedKeys = field(default_factory=PackedKeys, compare=False, repr=False)
+    _big: dict[str, str] | None = field(default=None, compare=False, repr=False)  # b/ name -> term
 
     @classmethod
     def build(cls, site: Site, docs: list[dict], body_of: Callable[[str], str], digests: dict[str, str]) -> SearchIndex:
@@ -272,10 +276,11 @@ class SearchIndex:
                     ids.insert(at, doc_id)
                     touched.add(term)
         self.dirty_terms |= touched
+        self._big = None
         files = set()
         for term in touched:
             files.add(shard_path(shard_of(term, self.shards)))
-            files.update(chunk_paths(term, self._count(term)))
+            files.update(big_paths(term, self._count(term)))
         return files
 
     def saved(self) -> None:
@@ -289,7 +294,7 @@ class SearchIndex:
         """Every file of the index."""
         found = [shard_path(n) for n in range(self.shards)]
         found += [f"search/d/{n}.json" for n in range(-(-len(self.rows) // DOC_SHARD))]
-        found += [path for term in self.postings for path in chunk_paths(term, self._count(term))]
+        found += [path for term in self.postings for path in big_paths(term, self._count(term))]
         return [*found, "search/cats.json", "search/meta.json"]
 
     def file(self, path: str) -> bytes:
@@ -313,9 +318,9 @@ class SearchIndex:
             return _json(self.rows[start : start + DOC_SHARD])
         if kind == "t":
             return shard_file({term: self.postings[term] for term in self.shard_terms.get(int(stem_), ())})
-        hashed, _, chunk = stem_.partition("-")
-        term = next(t for t in self.shard_terms.get(int(hashed, 16) % self.shards, ()) if f"{fnv1a(t):08x}" == hashed)
-        return chunk_file(*self.postings[term], int(chunk))
+        if self._big is None:
+            self._big = {big_name(t): t for t, (a, b) in self.postings.items() if len(a) + len(b) > BIG_TERM}
+        return big_file(*self.postings[self._big[stem_]], len(self.order))
 
     def _count(self, term: str) -> int:
         title, other = self.postings.get(term, ((), ()))
@@ -330,32 +335,51 @@ def shard_path(shard: int) -> str:
     return f"search/t/{shard}.json"
 
 
-def chunk_paths(term: str, count: int) -> list[str]:
-    """The files of a term too common to inline, by its number of postings."""
-    chunks = -(-count // CHUNK) if count > BIG_TERM else 0
-    return [f"search/b/{fnv1a(term):08x}-{n}.json" for n in range(chunks)]
+def big_name(term: str) -> str:
+    """The b/ file name of a common term: 64 bits of its hash, written into its shard entry
+    (so the browser need not compute it, and thousands of common terms never collide)."""
+    return hashlib.blake2b(term.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def big_paths(term: str, count: int) -> list[str]:
+    """The file of a term too common to inline, by its number of postings (none or one)."""
+    return [f"search/b/{big_name(term)}.json"] if count > BIG_TERM else []
 
 
 def shard_file(entries: Mapping[str, tuple[array, array]]) -> bytes:
-    """A t/ file: its terms in order, each inlined or pointing at its chunks."""
+    """A t/ file: its terms in order, each inlined or pointing at its own file."""
     found: dict[str, object] = {}
     for term in sorted(entries):
         title, other = entries[term]
         count = len(title) + len(other)
         if count > BIG_TERM:
-            found[term] = {"df": count, "chunks": len(chunk_paths(term, count))}
+            found[term] = {"df": count, "f": big_name(term)}
         elif count:
             found[term] = [_deltas(list(title)), _deltas(list(other))]
     return _json(found)
 
 
-def chunk_file(title: array, other: array, chunk: int) -> bytes:
-    """A b/ file: title ids, then the others negated (-1 - id), cut into CHUNKs; only this
-    chunk's part is sliced, since a common word's postings run to every article."""
-    start, end = chunk * CHUNK, (chunk + 1) * CHUNK
-    part = list(title[start:end])
-    part += [-1 - i for i in other[max(0, start - len(title)) : max(0, end - len(title))]]
-    return _json(part)
+def big_file(title: array, other: array, docs: int) -> bytes:
+    """A b/ file: [title ids, other ids], each as deltas or a bitmap, whichever is smaller."""
+    return _json([_compact(title, docs), _compact(other, docs)])
+
+
+_BITS = tuple(1 << n for n in range(8))
+
+
+def _compact(ids: array, docs: int) -> list[int] | str:
+    """Ids as a delta list, or as a base64 bitmap over `docs` articles (bit n of byte k is
+    id 8k+n) when that is shorter: from about one article in sixteen up."""
+    deltas = _deltas(list(ids))
+    size = -(-docs // 8)
+    encoded = 4 * -(-size // 3)  # base64's length
+    if len(deltas) * 2 < encoded and len(_json(deltas)) < encoded:  # a delta takes 2 bytes or more
+        return deltas
+    bitmap = bytearray(size)
+    bits = _BITS
+    for doc_id in ids:
+        bitmap[doc_id >> 3] |= bits[doc_id & 7]
+    return base64.b64encode(bitmap).decode("ascii")
 
 
 def pack_keys(title: set[str], other: set[str]) -> bytes:

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 from .search import (
     SearchIndex,
-    chunk_file,
-    chunk_paths,
-    fnv1a,
+    big_file,
+    big_name,
+    big_paths,
     shard_file,
     shard_of,
     shard_path,
@@ -85,7 +85,7 @@ def load_index(db: sqlite3.Connection, meta: dict[str, str]) -> SearchIndex | No
     shape = meta.get(_SHAPE)
     if shape is None:
         return None
-    shards, categories = json.loads(shape)
+    shards, categories, _ = json.loads(shape)
     order: list[str] = []
     digests: dict[str, str] = {}
     displays: list[list] = []
@@ -120,11 +120,11 @@ def save_index(db: sqlite3.Connection, index: SearchIndex | None) -> int:
 
 
 def shape_meta(index: SearchIndex | None) -> dict[str, str]:
-    """The meta row of an index's shape (shard count, categories), which the state saves
+    """The meta row of an index's shape (shard count, categories, articles), which the state saves
     with its other meta rows; none without an index."""
     if index is None:
         return {}
-    return {_SHAPE: json.dumps([index.shards, index.categories], ensure_ascii=False)}
+    return {_SHAPE: json.dumps([index.shards, index.categories, len(index.order)], ensure_ascii=False)}
 
 
 def _clear(db: sqlite3.Connection) -> None:
@@ -196,6 +196,7 @@ class RowEdit:
 
     db: sqlite3.Connection
     shards: int = 0
+    docs_count: int = 0
     terms: dict[str, tuple[int, Lists]] = field(default_factory=dict)  # changed: term -> (shard, lists)
     docs: dict[int, tuple[str, str, str, bytes]] = field(default_factory=dict)  # id -> (slug, digest, display, keys)
     files: set[str] = field(default_factory=set)
@@ -204,7 +205,8 @@ class RowEdit:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (_SHAPE,)).fetchone()
         if row is None:
             raise ValueError("the build state holds no search index")
-        self.shards = int(json.loads(row[0])[0])
+        shards, _, docs = json.loads(row[0])
+        self.shards, self.docs_count = int(shards), int(docs)
 
     def doc(self, slug: str) -> tuple[int, str]:
         """(id, digest) of an article in the index."""
@@ -228,10 +230,10 @@ class RowEdit:
                 shard, lists = self._term(term)
                 count = len(lists[0]) + len(lists[1])
                 _toggle(lists[which], doc_id, term in keys[which])
-                if len(chunk_paths(term, count)) != len(chunk_paths(term, len(lists[0]) + len(lists[1]))):
+                if len(big_paths(term, count)) != len(big_paths(term, len(lists[0]) + len(lists[1]))):
                     return False
                 self.files.add(shard_path(shard))
-                self.files.update(chunk_paths(term, len(lists[0]) + len(lists[1])))
+                self.files.update(big_paths(term, len(lists[0]) + len(lists[1])))
         return True
 
     def _term(self, term: str) -> tuple[int, Lists]:
@@ -258,9 +260,8 @@ class RowEdit:
             }
             entries.update({t: lists for t, (s, lists) in self.terms.items() if s == shard})
             return shard_file(entries)
-        hashed, _, chunk = stem.partition("-")
-        term = next(t for t in self.terms if f"{fnv1a(t):08x}" == hashed)
-        return chunk_file(*self.terms[term][1], int(chunk))
+        term = next(t for t in self.terms if big_name(t) == stem)
+        return big_file(*self.terms[term][1], self.docs_count)
 
     def save(self) -> int:
         """The changed rows, inside the caller's transaction."""

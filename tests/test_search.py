@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 from urllib.parse import quote
 
 import pytest
 from conftest import ROOT, SEED
-from sitekit import make_site
+from sitekit import make_site, numbered_site
 
 from site_builder.search import fnv1a, stem
 from site_builder.serve import DevServer
@@ -139,26 +140,75 @@ def test_search_is_usable_from_the_keyboard(browser, search_url):
     page.close()
 
 
-def test_a_common_word_is_cut_into_chunks_in_rank_order(monkeypatch):
-    """Title hits first, then the rest negated (-1 - id); each chunk file holds its slice."""
+def _bitmap_ids(text: str) -> list[int]:
+    raw = base64.b64decode(text)
+    return [8 * k + n for k, byte in enumerate(raw) for n in range(8) if byte >> n & 1]
+
+
+def test_a_common_word_has_a_file_of_its_own_as_bitmaps_or_deltas(monkeypatch):
+    """Beyond BIG_TERM ids a term gets b/NAME.json (named in its shard entry): [title ids,
+    other ids], each a bitmap over all articles where that is smaller, else deltas."""
     from site_builder import search
     from site_builder.model import Site
 
     monkeypatch.setattr(search, "BIG_TERM", 5)
-    monkeypatch.setattr(search, "CHUNK", 4)
-    order = tuple(f"a{n}" for n in range(23))
+    order = tuple(f"a{n}" for n in range(400))
     postings = search.Postings()
-    for doc_id in range(23):
+    for doc_id in range(400):
         in_title = doc_id % 3 == 0
-        postings.add(doc_id, {"سياس"} if in_title else set(), set() if in_title else {"سياس"})
+        common = ({"سياس"} if in_title else set(), set() if in_title else {"سياس"})
+        rare = {"زلزال"} if doc_id % 50 == 7 else set()  # 8 articles: past BIG_TERM, but sparse
+        postings.add(doc_id, common[0], common[1] | rare)
     site = Site(articles={}, order=order, categories=(), months=(), related={}, by_title={})
     docs = [
         {"url": f"/{s}/", "title": s, "category": "سياسة", "date": "", "date_text": "", "summary": ""} for s in order
     ]
     index = search.SearchIndex.from_postings(site, docs, postings, {})
-    title = [n for n in range(23) if n % 3 == 0]
-    ranked = [*title, *(-1 - n for n in range(23) if n % 3)]
-    files = [p for p in index.paths() if p.startswith("search/b/")]
-    assert len(files) == 6
-    got = [json.loads(index.file(f"search/b/{fnv1a('سياس'):08x}-{n}.json")) for n in range(6)]
-    assert got == [ranked[n * 4 : n * 4 + 4] for n in range(6)]
+    files = sorted(p for p in index.paths() if p.startswith("search/b/"))
+    assert files == sorted(f"search/b/{search.big_name(t)}.json" for t in ("سياس", "زلزال"))
+
+    shard = json.loads(index.file(f"search/t/{fnv1a('سياس') % index.shards}.json"))
+    assert shard["سياس"] == {"df": 400, "f": search.big_name("سياس")}
+    title, other = json.loads(index.file(f"search/b/{search.big_name('سياس')}.json"))
+    assert isinstance(title, str) and isinstance(other, str)  # 50 bytes of bitmap, base64
+    assert _bitmap_ids(title) == [n for n in range(400) if n % 3 == 0]
+    assert _bitmap_ids(other) == [n for n in range(400) if n % 3]
+    title, other = json.loads(index.file(f"search/b/{search.big_name('زلزال')}.json"))
+    assert title == [] and other == [7, 50, 50, 50, 50, 50, 50, 50]  # deltas: shorter than a bitmap
+
+
+def test_common_words_are_found_whole_in_the_browser(browser, tmp_path, monkeypatch):
+    """Words past BIG_TERM come from their bitmaps: every result, counted, in rank order
+    (title hits first, then newest), one page at a time, and two common words intersect."""
+    from site_builder import search
+
+    monkeypatch.setattr(search, "BIG_TERM", 3)
+    site = numbered_site(tmp_path, 40, ["سياسة", "رياضة", "اقتصاد"], "بيروت", 5)
+    app = DevServer(site, port=0, log=lambda m: None)
+    url = app.start() + "search/"
+    try:
+        rows = json.loads((site / "output" / "search" / "d" / "0.json").read_text(encoding="utf-8"))
+        rows += json.loads((site / "output" / "search" / "d" / "1.json").read_text(encoding="utf-8"))
+        meta = json.loads((site / "output" / "search" / "meta.json").read_text(encoding="utf-8"))
+        titles = [row[1] for row in rows]
+        politics = [row[1] for row in rows if meta["categories"][row[2]] == "سياسة"]
+
+        page = browser.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"{url}?q={quote('الموضوع')}")
+        page.wait_for_selector(".search-result")
+        assert page.inner_text("#search-status").startswith("40 نتيجة")
+        assert page.locator(".search-result h2").all_inner_texts() == titles[:10]
+        assert any("/search/b/" in r for r in requests)
+        page.click("#search-more")
+        page.wait_for_function("document.querySelectorAll('.search-result').length === 20")
+        assert page.locator(".search-result h2").all_inner_texts() == titles[:20]
+
+        page.goto(f"{url}?q={quote('سياسة الموضوع')}")
+        page.wait_for_selector(".search-result")
+        assert page.inner_text("#search-status").startswith(f"{len(politics)} نتيجة")
+        assert page.locator(".search-result h2").all_inner_texts() == politics[:10]
+        page.close()
+    finally:
+        app.shutdown()

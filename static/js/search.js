@@ -66,35 +66,33 @@ if (typeof document !== "undefined") {
       return cache.get(path);
     };
     const undelta = (deltas) => { let at = 0; return deltas.map((d) => (at += d)); };
+    // A common term's list is a base64 bitmap over all articles (bit n of byte k: id 8k+n).
+    const unbitmap = (text) => {
+      const bytes = atob(text);
+      const ids = [];
+      for (let k = 0; k < bytes.length; k += 1) {
+        const byte = bytes.charCodeAt(k);
+        for (let n = 0; byte >> n; n += 1) if (byte & (1 << n)) ids.push(8 * k + n);
+      }
+      return ids;
+    };
+    const idsOf = (part) => (typeof part === "string" ? unbitmap(part) : undelta(part));
 
-    async function postings(term, meta, all) {
+    async function postings(term, meta) {
       const shard = await getJSON(`t/${SiteSearch.fnv1a(term) % meta.shards}.json`);
       const entry = shard[term];
       if (!entry) return null;
-      if (Array.isArray(entry)) return { title: new Set(undelta(entry[0])), ids: [...undelta(entry[0]), ...undelta(entry[1])], df: entry[0].length + entry[1].length, chunks: 0, loaded: 0, term };
-      const found = { title: new Set(), ids: [], df: entry.df, chunks: entry.chunks, loaded: 0, term };
-      await loadChunks(found, all ? entry.chunks : 1);
-      return found;
-    }
-
-    async function loadChunks(found, upTo) {
-      const hash = SiteSearch.fnv1a(found.term).toString(16).padStart(8, "0");
-      while (found.loaded < Math.min(upTo, found.chunks)) {
-        for (const signed of await getJSON(`b/${hash}-${found.loaded}.json`)) {
-          const id = signed < 0 ? -1 - signed : signed;
-          if (signed >= 0) found.title.add(id);
-          found.ids.push(id);
-        }
-        found.loaded += 1;
-      }
+      const [title, other] = Array.isArray(entry) ? entry.map(undelta) : (await getJSON(`b/${entry.f}.json`)).map(idsOf);
+      const inTitle = new Set(title);
+      return { title: inTitle, ids: [...title, ...other] }; // disjoint: a title key is not repeated in "other"
     }
 
     async function run(query, category) {
       const meta = await getJSON("meta.json");
       const terms = SiteSearch.keys(query);
-      if (!terms.length) return { terms, ids: [], total: 0, single: null };
-      const lists = await Promise.all(terms.map((t) => postings(t, meta, terms.length > 1)));
-      if (lists.some((l) => l === null)) return { terms, ids: [], total: 0, single: null };
+      if (!terms.length) return { terms, ids: [], total: 0 };
+      const lists = await Promise.all(terms.map((t) => postings(t, meta)));
+      if (lists.some((l) => l === null)) return { terms, ids: [], total: 0 };
       let ids;
       if (lists.length === 1) {
         ids = lists[0].ids;
@@ -107,11 +105,9 @@ if (typeof document !== "undefined") {
       if (category !== "") {
         const cats = await getJSON("cats.json");
         const wanted = meta.categories.indexOf(category);
-        if (lists.length === 1) await loadChunks(lists[0], lists[0].chunks);
-        ids = (lists.length === 1 ? lists[0].ids : ids).filter((id) => cats[id] === wanted);
+        ids = ids.filter((id) => cats[id] === wanted);
       }
-      const total = lists.length === 1 && category === "" ? lists[0].df : ids.length;
-      return { terms, ids, total, single: lists.length === 1 && category === "" ? lists[0] : null, meta };
+      return { terms, ids, total: ids.length, meta };
     }
 
     function highlight(text, terms) {
@@ -130,10 +126,9 @@ if (typeof document !== "undefined") {
     }
 
     async function showPage() {
-      const { ids, terms, meta, single } = current;
+      const { ids, terms, meta } = current;
       const shown = list.children.length;
-      if (single && single.ids.length < shown + PAGE) await loadChunks(single, single.loaded + 1);
-      const page = (single ? single.ids : ids).slice(shown, shown + PAGE);
+      const page = ids.slice(shown, shown + PAGE);
       for (const id of page) {
         const shard = await getJSON(`d/${Math.floor(id / meta.docShard)}.json`);
         const [url, title, cat, date, dateText, summary] = shard[id % meta.docShard];
@@ -180,7 +175,7 @@ if (typeof document !== "undefined") {
         status.textContent = "تعذّر تحميل فهرس البحث.";
         return;
       }
-      if (!current.ids.length && !(current.single && current.total)) {
+      if (!current.ids.length) {
         status.textContent = `لا توجد نتائج لـ«${query}». جرّب كلمة أخرى أو أزل تصفية القسم.`;
         return;
       }
