@@ -70,7 +70,10 @@ def cached_build(
     if result.written and (result.rendered or result.changed or not use_cache or unused is not None):
         save_state(root, target, state)
     if result.written:
-        _remember_unchanged(root, target, inputs, stamps_fingerprint(state.stamps), result)
+        # What this run said of the state it could not use is not a fact of the site: the
+        # next no-change answer must not repeat it.
+        kept = dataclasses.replace(result, problems=[p for p in result.problems if p is not unused])
+        _remember_unchanged(root, target, inputs, stamps_fingerprint(state.stamps), kept)
     return result
 
 

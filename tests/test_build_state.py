@@ -106,6 +106,8 @@ def test_a_state_for_another_output_folder_is_not_used(tmp_path):
         f"{state_file(site)}: info: build state not used: it describes another output folder "
         f"({(site / 'output').resolve()}); building everything"
     ]
+    idle = cached_build(site, tmp_path / "elsewhere")  # the no-change answer: about this site only
+    assert idle.rendered == 0 and not [p for p in idle.problems if p.path == str(state_file(site))]
 
 
 @pytest.mark.parametrize(
