@@ -150,9 +150,6 @@ class PackedKeys:
         self._file.write(packed)
         self._at[doc_id] = (offset, len(packed))
 
-    def __len__(self) -> int:
-        return len(self._at)
-
     def items(self) -> Iterator[tuple[int, bytes]]:
         for doc_id, (offset, size) in sorted(self._at.items()):
             self._file.seek(offset)
@@ -258,11 +255,7 @@ class SearchIndex:
         touched = set()
         for term, lists in self.postings.items():
             for which, wanted in ((0, term in title), (1, term in other)):
-                ids = lists[which]
-                at = bisect_left(ids, doc_id)
-                present = at < len(ids) and ids[at] == doc_id
-                if present and not wanted:
-                    del ids[at]
+                if not wanted and toggle(lists[which], doc_id, False):
                     touched.add(term)
         for which, keys_now in ((0, title), (1, other)):
             for term in keys_now:
@@ -270,10 +263,7 @@ class SearchIndex:
                 if found is None:
                     found = self.postings[term] = (array("I"), array("I"))
                     self.shard_terms.setdefault(shard_of(term, self.shards), set()).add(term)
-                ids = found[which]
-                at = bisect_left(ids, doc_id)
-                if at == len(ids) or ids[at] != doc_id:
-                    ids.insert(at, doc_id)
+                if toggle(found[which], doc_id, True):
                     touched.add(term)
         self.dirty_terms |= touched
         self._big = None
@@ -325,6 +315,17 @@ class SearchIndex:
     def _count(self, term: str) -> int:
         title, other = self.postings.get(term, ((), ()))
         return len(title) + len(other)
+
+
+def toggle(ids: array, doc_id: int, wanted: bool) -> bool:
+    """`doc_id` in or out of a sorted id list; whether the list changed."""
+    at = bisect_left(ids, doc_id)
+    present = at < len(ids) and ids[at] == doc_id
+    if present and not wanted:
+        del ids[at]
+    elif wanted and not present:
+        ids.insert(at, doc_id)
+    return present != wanted
 
 
 def shard_of(term: str, shards: int) -> int:

@@ -16,7 +16,6 @@ import hashlib
 import json
 import sqlite3
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ from .search import (
     shard_file,
     shard_of,
     shard_path,
+    toggle,
     unpack_keys,
 )
 
@@ -229,7 +229,7 @@ class RowEdit:
             for term in old[which] ^ keys[which]:
                 shard, lists = self._term(term)
                 count = len(lists[0]) + len(lists[1])
-                _toggle(lists[which], doc_id, term in keys[which])
+                toggle(lists[which], doc_id, term in keys[which])
                 if len(big_paths(term, count)) != len(big_paths(term, len(lists[0]) + len(lists[1]))):
                     return False
                 self.files.add(shard_path(shard))
@@ -271,13 +271,3 @@ class RowEdit:
             self.db.execute("UPDATE search_docs SET digest = ?, keys = ?, checksum = ? WHERE id = ?", row)
             written += 1
         return written
-
-
-def _toggle(ids: array, doc_id: int, wanted: bool) -> None:
-    """`doc_id` in or out of a sorted id list."""
-    at = bisect_left(ids, doc_id)
-    present = at < len(ids) and ids[at] == doc_id
-    if present and not wanted:
-        del ids[at]
-    elif wanted and not present:
-        ids.insert(at, doc_id)

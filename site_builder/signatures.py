@@ -59,7 +59,7 @@ def inputs_fingerprint(
     content = root / config.content_dir
     for folder in (content, root / config.templates_dir, root / config.static_dir):
         seen = sources if folder == content else None
-        prefix = _source_prefix(content, root) if seen is not None else ""
+        prefix = source_prefix(content, root) if seen is not None else ""
         _fingerprint_tree(h, str(folder), seen, prefix)
     try:
         info = os.stat(root / "site.yml")
@@ -69,8 +69,9 @@ def inputs_fingerprint(
     return h.hexdigest()
 
 
-def _source_prefix(content: Path, root: Path) -> str:
-    """How the state names content files: `content/…`, or below content/ when it lies elsewhere."""
+def source_prefix(content: Path, root: Path) -> str:
+    """How the state names content files: `content/…`, or below content/ when it lies
+    elsewhere (sources.content_files names them so too)."""
     prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
     return "" if prefix in ("", ".") else f"{prefix}/"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from .content import parse_bytes
 from .errors import Problem, SiteError
 from .model import Article
+from .signatures import source_prefix
 from .state import BuildState, ParsedFile
 from .workers import jobs_wanted, map_batches
 
@@ -64,9 +65,9 @@ def parse_all(
 def content_files(content: Path, root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """(name as the state knows it, entry) of every visible .md file, sorted: names are paths
     below the site (`content/…`), or below content/ when it lies elsewhere."""
-    prefix = content.relative_to(root).as_posix() if content.is_relative_to(root) else str(content)
+    prefix = source_prefix(content, root)
     for name, entry in sorted(markdown_files(str(content))):
-        yield (f"{prefix}/{name}" if prefix not in ("", ".") else name), entry
+        yield f"{prefix}{name}", entry
 
 
 def _parse_files(batch: list[tuple[str, str, tuple[int, int]]]) -> list[tuple[str, ParsedFile | Problem]]:

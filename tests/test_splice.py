@@ -188,3 +188,33 @@ def test_the_command_line_says_which_way_it_built(tmp_path):
     assert "1 rendered" in spliced.stderr and "only article bodies changed: spliced into their pages" in spliced.stderr
     idle = run_cli("build", "--site", str(site))
     assert "0 rendered" in idle.stderr and "nothing changed since the last build" in idle.stderr
+
+
+def test_the_no_change_walk_finds_the_files_a_build_reads(tmp_path):
+    """The stamps the no-change check collects for the splice (signatures.inputs_fingerprint)
+    name the same files, with the same stats, as the build's content walk
+    (sources.content_files): hidden names, folders, other files and links included."""
+    from site_builder import config as config_mod
+    from site_builder.signatures import inputs_fingerprint
+    from site_builder.sources import content_files
+
+    site = _site(tmp_path, 6)
+    content = site / "content"
+    (content / "أرشيف" / "قديم").mkdir(parents=True)
+    shutil.copy(content / "n001.md", content / "أرشيف" / "قديم" / "n100.md")
+    (content / ".draft.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (content / ".trash").mkdir()
+    shutil.copy(content / "n002.md", content / ".trash" / "n101.md")
+    (content / "notes.txt").write_text("ليس خبراً", encoding="utf-8")
+    (content / "folder.md").mkdir()
+    outside = tmp_path / "outside.md"
+    shutil.copy(content / "n003.md", outside)
+    (content / "linked.md").symlink_to(outside)
+    (content / "dangling.md").symlink_to(tmp_path / "missing.md")
+
+    seen: dict[str, tuple[int, int]] = {}
+    inputs_fingerprint(site, config_mod.load(site), None, False, seen)
+    walked = {rel: (e.stat().st_size, e.stat().st_mtime_ns) for rel, e in content_files(content, site)}
+    assert seen == walked
+    assert "content/أرشيف/قديم/n100.md" in seen and "content/linked.md" in seen
+    assert not any(".draft" in rel or ".trash" in rel or "dangling" in rel for rel in seen)
